@@ -1,0 +1,166 @@
+"""People, their roles and the scope each role is held in."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Community, District, GridCell, Street, Unit
+
+
+class User(AbstractUser):
+    real_name = models.CharField(_("real name"), max_length=50, blank=True)
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+?\d{5,20}$", _("Digits only, e.g. 13805310000."))],
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def memberships_cached(self) -> list["Membership"]:
+        """The user's memberships, read once per request (the user object lives that long)."""
+        if not hasattr(self, "_memberships_cache"):
+            self._memberships_cache = list(self.memberships.all())
+        return self._memberships_cache
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships_cached}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles() & set(roles))
+
+    def visibility_filter(self, scope_paths: dict[str, str]) -> Q | None:
+        from accounts.visibility import scope_filter
+
+        return scope_filter(self, scope_paths)
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("district leader")
+    INSPECTOR = "inspector", _("discipline inspector")
+    STREET_DISCIPLINE = "street_discipline", _("street discipline officer")
+    STREET_STAFF = "street_staff", _("street staff")
+    COMMUNITY_WORKER = "community_worker", _("community worker")
+    GRID_WORKER = "grid_worker", _("grid worker")
+    SUPERVISOR = "supervisor", _("supervision team member")
+    UNIT_STAFF = "unit_staff", _("unit staff")
+    VOLUNTEER = "volunteer", _("volunteer")
+
+
+#: Which kind of scope each role is held in (DESIGN §5).
+ROLE_SCOPE = {
+    Role.LEADER: "district",
+    Role.INSPECTOR: "district",
+    Role.SUPERVISOR: "district",
+    Role.STREET_DISCIPLINE: "street",
+    Role.STREET_STAFF: "street",
+    Role.COMMUNITY_WORKER: "community",
+    Role.GRID_WORKER: "grid",
+    Role.UNIT_STAFF: "unit",
+    Role.VOLUNTEER: "user",
+}
+
+_SCOPE_FIELDS = ("district", "street", "community", "grid_cell", "unit")
+
+
+def _only(field: str | None) -> Q:
+    """Exactly ``field`` among the scope columns is set (None: none of them)."""
+    q = Q()
+    for name in _SCOPE_FIELDS:
+        q &= Q(**{f"{name}__isnull": name != field})
+    return q
+
+
+class Membership(models.Model):
+    """One role held by one person in one scope; a person may hold several."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(District, models.CASCADE, null=True, blank=True, verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.CASCADE, null=True, blank=True, verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.CASCADE, null=True, blank=True, verbose_name=_("community"))
+    grid_cell = models.ForeignKey(GridCell, models.CASCADE, null=True, blank=True, verbose_name=_("grid cell"))
+    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, verbose_name=_("unit"))
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # The scope column set is the one the role calls for, and only that one.
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[Role.LEADER, Role.INSPECTOR, Role.SUPERVISOR]) & _only("district")
+                    | Q(role__in=[Role.STREET_DISCIPLINE, Role.STREET_STAFF]) & _only("street")
+                    | Q(role=Role.COMMUNITY_WORKER) & _only("community")
+                    | Q(role=Role.GRID_WORKER) & _only("grid_cell")
+                    | Q(role=Role.UNIT_STAFF) & _only("unit")
+                    | Q(role=Role.VOLUNTEER) & _only(None)
+                ),
+                name="accounts_membership_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "district", "street", "community", "grid_cell", "unit"],
+                nulls_distinct=False,
+                name="accounts_membership_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.scope or '-'}"
+
+    @property
+    def scope_kind(self) -> str:
+        return ROLE_SCOPE[self.role]
+
+    @property
+    def scope_id(self) -> int | None:
+        return {
+            "district": self.district_id,
+            "street": self.street_id,
+            "community": self.community_id,
+            "grid": self.grid_cell_id,
+            "unit": self.unit_id,
+            "user": self.user_id,
+        }[self.scope_kind]
+
+    @property
+    def scope(self):
+        return {
+            "district": self.district,
+            "street": self.street,
+            "community": self.community,
+            "grid": self.grid_cell,
+            "unit": self.unit,
+            "user": None,
+        }[self.scope_kind]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        wanted = {
+            "district": "district",
+            "street": "street",
+            "community": "community",
+            "grid": "grid_cell",
+            "unit": "unit",
+            "user": None,
+        }[ROLE_SCOPE.get(self.role, "user")]
+        errors = {}
+        for name in _SCOPE_FIELDS:
+            value = getattr(self, f"{name}_id")
+            if name == wanted and value is None:
+                kind = self._meta.get_field(name).verbose_name
+                errors[name] = _("This role is held in a %(kind)s; choose one.") % {"kind": kind}
+            elif name != wanted and value is not None:
+                errors[name] = _("Leave this empty for this role.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,34 @@
+"""The one visibility rule: a user's memberships → the filter behind ``visible_to(user)``."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from accounts.models import ROLE_SCOPE
+
+
+def scope_ids(user) -> dict[str, set[int]]:
+    """Kind of scope → ids the user holds some role in (``user`` kind: the user's own id)."""
+    held: dict[str, set[int]] = defaultdict(set)
+    for membership in user.memberships_cached:
+        held[ROLE_SCOPE[membership.role]].add(membership.scope_id)
+    return held
+
+
+def scope_filter(user, scope_paths: dict[str, str]) -> Q | None:
+    """The condition on a model (described by ``scope_paths``) that selects what ``user`` sees.
+
+    Each membership contributes "the object lies in my scope" through the path its kind of scope
+    has on the model; the contributions are OR-ed. A superuser sees everything (``Q()``); a user
+    with no membership that reaches the model sees nothing (``None``).
+    """
+    if user.is_superuser:
+        return Q()
+    condition = None
+    for kind, ids in scope_ids(user).items():
+        path = scope_paths.get(kind)
+        if path is None:
+            continue
+        term = Q(**{f"{path}__in": sorted(ids)})
+        condition = term if condition is None else condition | term
+    return condition

@@ -1,0 +1,28 @@
+"""Scoped querysets: every list shown to a person starts from ``visible_to(user)``.
+
+This module knows nothing of users or roles: a queryset declares, for each kind of scope
+(district, street, community, grid, unit, user), the lookup path from its model to that scope,
+and asks the user for the filter (``accounts.visibility.scope_filter`` builds it from the
+user's memberships). That keeps the import direction districts ← accounts.
+"""
+
+from django.db import models
+
+SCOPE_KINDS = ("district", "street", "community", "grid", "unit", "user")
+
+
+class ScopedQuerySet(models.QuerySet):
+    #: kind of scope -> lookup path from this model to the scope's primary key; a kind that is
+    #: missing sees nothing of this model through that kind of membership.
+    scope_paths: dict[str, str] = {}
+    #: True when a path crosses a one-to-many relation, so that one row could match twice.
+    crosses_many = False
+
+    def visible_to(self, user) -> "ScopedQuerySet":
+        if user is None or not user.is_authenticated:
+            return self.none()
+        condition = user.visibility_filter(self.scope_paths)
+        if condition is None:
+            return self.none()
+        scoped = self.filter(condition)
+        return scoped.distinct() if self.crosses_many else scoped
