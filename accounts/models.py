@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 
 from districts.models import Community, District, GridCell, Street, Unit
 
@@ -164,3 +165,24 @@ class Membership(models.Model):
                 errors[name] = _("Leave this empty for this role.")
         if errors:
             raise ValidationError(errors)
+
+
+class ApiKey(AbstractAPIKey):
+    """A key for a system such as the 12345 hotline; only its hash is stored."""
+
+    class Scope(models.TextChoices):
+        HOTLINE = "hotline", _("12345 hotline")
+
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    district = models.ForeignKey(
+        District,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("district"),
+        help_text=_("The district whose findings this key may create and read."),
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")

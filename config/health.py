@@ -5,6 +5,7 @@ import os
 from datetime import datetime
 
 import redis
+from django.db import DatabaseError
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -31,7 +32,7 @@ def database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:
+    except DatabaseError:
         return False
 
 

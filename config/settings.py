@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "rest_framework_api_key",
     "axes",
     "districts",
     "accounts",
@@ -198,6 +199,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root
 # django-leaflet ships Leaflet itself; only its static files are used (its admin and form
 # widgets need GDAL, which this project does without), so the app is not installed.
 STATICFILES_DIRS = [BASE_DIR / "static", Path(leaflet.__file__).resolve().parent / "static"]

@@ -100,3 +100,82 @@ def person(role: str, scope=None, **user_fields) -> User:
     }.get(type(scope))
     MembershipFactory(user=user, role=role, **({field: scope} if field else {}))
     return user
+
+
+# --- findings ------------------------------------------------------------------------------
+
+import io  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from inspections.models import Category, Finding  # noqa: E402
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = "exposed-garbage"
+    name = "暴露垃圾"
+    deadline_hours = 24
+    ack_minutes = 60
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    """A finding written directly (not through the workflow), placed in ``grid_cell``."""
+
+    class Meta:
+        model = Finding
+
+    grid_cell = factory.SubFactory(GridCellFactory)
+    community = factory.LazyAttribute(lambda o: o.grid_cell.community)
+    street = factory.LazyAttribute(lambda o: o.grid_cell.community.street)
+    district = factory.LazyAttribute(lambda o: o.grid_cell.community.street.district)
+    category = factory.SubFactory(CategoryFactory)
+    code = factory.Sequence(lambda n: f"370103-20261126-{n:04d}")
+    source = Finding.Source.SUPERVISION
+    description = "楼道堆放杂物"
+    address = "杆石桥街道乐山小区3号楼"
+    lat = 36.655
+    lng = 116.995
+    status = Finding.Status.DISPATCHED
+    reported_at = factory.LazyFunction(timezone.now)
+    dispatched_at = factory.LazyAttribute(lambda o: o.reported_at)
+    deadline_at = factory.LazyAttribute(lambda o: o.reported_at + timedelta(hours=24))
+
+
+def _rational(value: float) -> tuple:
+    from fractions import Fraction
+
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    seconds = round(((value - degrees) * 60 - minutes) * 60 * 1000)
+    return (Fraction(degrees), Fraction(minutes), Fraction(seconds, 1000))
+
+
+def image_bytes(
+    fmt: str = "JPEG", size=(64, 48), *, gps: tuple[float, float] | None = None, taken: str | None = None
+) -> bytes:
+    """A small real image, optionally with GPS (lat, lng) and DateTimeOriginal in its EXIF."""
+    image = Image.new("RGB", size, (200, 40, 40))
+    out = io.BytesIO()
+    options = {}
+    if gps or taken:
+        exif = Image.Exif()
+        if gps:
+            lat, lng = gps
+            exif.get_ifd(0x8825).update({1: "N", 2: _rational(lat), 3: "E", 4: _rational(lng)})
+        if taken:
+            exif.get_ifd(0x8769)[36867] = taken
+        options["exif"] = exif
+    image.save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+def photo(name: str = "photo.jpg", **kwargs) -> SimpleUploadedFile:
+    fmt = {"png": "PNG", "webp": "WEBP"}.get(name.rsplit(".", 1)[-1].lower(), "JPEG")
+    return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=f"image/{fmt.lower()}")

@@ -1,0 +1,57 @@
+# Two commands set everything up on a fresh machine with Python 3.11:
+#   make run   — create .venv, install, migrate, seed the demo, start web + worker + beat
+#   make test  — the same set-up, then the whole test suite
+# Both honour DATABASE_URL and REDIS_URL when they are set (SQLite and a filesystem broker
+# under var/ otherwise).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test setup migrate demo lint messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+# The demo password is made once and kept in var/, so the printed logins keep working.
+var/demo-password:
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(9))" > $@
+
+demo: migrate var/demo-password
+	$(PY) manage.py seed_demo --password "$$(cat var/demo-password)" > var/demo-accounts.txt
+	@echo "Demo accounts (password: $$(cat var/demo-password)):"
+	@tail -n +2 var/demo-accounts.txt
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "Chuangcheng is starting on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
+	@echo "Log in with one of the demo accounts above; password: $$(cat var/demo-password)"
+	@echo ""
+	$(VENV)/bin/honcho start -f Procfile
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: setup
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "var/*"
+	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore ".venv/*" --ignore "var/*"
+	$(PY) manage.py compilemessages --locale zh_Hans
+
+clean:
+	rm -rf var/broker var/cache var/static var/celerybeat-schedule*
