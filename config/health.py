@@ -5,10 +5,9 @@ import os
 from datetime import datetime
 
 import redis
-from django.db import DatabaseError
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)

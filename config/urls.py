@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("inspections.api_urls")),
     path("", include("inspections.urls")),
     path("", include("campaign.urls")),
     path("", include("volunteers.urls")),
