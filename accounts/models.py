@@ -39,10 +39,10 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles() & set(roles))
 
-    def visibility_filter(self, scope_paths: dict[str, str]) -> Q | None:
+    def visibility_filter(self, scope_paths: dict[str, str], roles=None) -> Q | None:
         from accounts.visibility import scope_filter
 
-        return scope_filter(self, scope_paths)
+        return scope_filter(self, scope_paths, roles=roles)
 
 
 class Role(models.TextChoices):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "districts",
     "accounts",
+    "notifications",
     "inspections",
     "volunteers",
     "campaign",
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -157,7 +159,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "deliver-outbox": {"task": "notifications.tasks.deliver_due", "schedule": timedelta(minutes=1)},
+    "enforce-deadlines": {"task": "inspections.tasks.enforce_deadlines", "schedule": timedelta(minutes=1)},
 }
+
+# The deadline ladder (inspections.deadlines): a reminder this long before the deadline; at the
+# deadline the finding is overdue; this long after it, escalated to the district.
+DEADLINE_REMIND_BEFORE = timedelta(hours=float(os.environ.get("DEADLINE_REMIND_BEFORE_HOURS", "2")))
+DEADLINE_ESCALATE_AFTER = timedelta(hours=float(os.environ.get("DEADLINE_ESCALATE_AFTER_HOURS", "24")))
+
+# --- Notifications (the outbox) ------------------------------------------------------------
+
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "in_app,email,sms")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.LoggingSmsBackend")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chuangcheng@localhost")
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
+CALLBACK_TIMEOUT = float(os.environ.get("CALLBACK_TIMEOUT", "10"))
+# The 12345 hotline's feedback endpoint and the secret its callbacks are signed with.
+HOTLINE_CALLBACK_URL = os.environ.get("HOTLINE_CALLBACK_URL", "")
+HOTLINE_CALLBACK_SECRET = os.environ.get("HOTLINE_CALLBACK_SECRET", "")
 
 # --- Auth ----------------------------------------------------------------------------------
 

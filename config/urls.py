@@ -15,6 +15,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("inspections.api_urls")),
+    path("", include("notifications.urls")),
     path("", include("inspections.urls")),
     path("", include("campaign.urls")),
     path("", include("volunteers.urls")),

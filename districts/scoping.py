@@ -17,11 +17,14 @@ class ScopedQuerySet(models.QuerySet):
     scope_paths: dict[str, str] = {}
     #: True when a path crosses a one-to-many relation, so that one row could match twice.
     crosses_many = False
+    #: When set, only memberships of these roles open this model (e.g. accountability cases are
+    #: for discipline roles alone); None: every role's scope counts.
+    scope_roles: tuple[str, ...] | None = None
 
     def visible_to(self, user) -> "ScopedQuerySet":
         if user is None or not user.is_authenticated:
             return self.none()
-        condition = user.visibility_filter(self.scope_paths)
+        condition = user.visibility_filter(self.scope_paths, roles=self.scope_roles)
         if condition is None:
             return self.none()
         scoped = self.filter(condition)

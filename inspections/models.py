@@ -131,7 +131,14 @@ class Finding(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     deadline_at = models.DateTimeField(_("deadline"))
+    # The deadline ladder (inspections.deadlines): 0 on time, 1 overdue, 2 escalated to the district.
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # dispatched_at + category.ack_minutes, stored so that the sweep compares plain columns.
+    ack_deadline_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    # Set by the sweep: when the reminder before the deadline went out; when acknowledging was late.
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    ack_late_at = models.DateTimeField(_("acknowledgement late since"), null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
     duplicate_of = models.ForeignKey(
@@ -183,6 +190,12 @@ class Finding(models.Model):
                 name="insp_finding_open_deadline",
                 condition=Q(status__in=["reported", "dispatched", "rectifying", "submitted"]),
             ),
+            # The sweep's acknowledgement rung: dispatched findings not yet marked late.
+            models.Index(
+                fields=["ack_deadline_at"],
+                name="insp_finding_ack_due",
+                condition=Q(status="dispatched", ack_late_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,6 +242,15 @@ class FindingEvent(models.Model):
         MARKED_DUPLICATE = "marked_duplicate", _("marked duplicate")
         PHOTO_ADDED = "photo_added", _("photo added")
         LOCATED = "located", _("located from a photo")
+        REMINDED = "reminded", _("deadline reminder")
+        ACK_LATE = "ack_late", _("not acknowledged in time")
+        OVERDUE = "overdue", _("overdue")
+        ESCALATED = "escalated", _("escalated to the discipline commission")
+        EXTENSION_REQUESTED = "extension_requested", _("extension requested")
+        EXTENSION_APPROVED = "extension_approved", _("extension approved")
+        EXTENSION_REFUSED = "extension_refused", _("extension refused")
+        CASE_OPENED = "case_opened", _("accountability case opened")
+        CASE_DECIDED = "case_decided", _("accountability decided")
 
     finding = models.ForeignKey(Finding, models.CASCADE, related_name="events", verbose_name=_("finding"))
     actor = models.ForeignKey(
@@ -313,3 +335,169 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_id} {self.day} {self.value}"
+
+
+class Extension(models.Model):
+    """延期: the responsible side asks for more time before the deadline; a dispatcher decides."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("awaiting decision")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    finding = models.ForeignKey(Finding, models.CASCADE, related_name="extensions", verbose_name=_("finding"))
+    reason = models.TextField(_("reason"))
+    old_deadline = models.DateTimeField(_("deadline before"))
+    requested_deadline = models.DateTimeField(_("deadline asked for"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            # One open request at a time per finding.
+            models.UniqueConstraint(
+                fields=["finding"], condition=Q(state="pending"), name="inspections_extension_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_deadline__gt=models.F("old_deadline")), name="inspections_extension_moves_forward"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} → {self.requested_deadline:%Y-%m-%d %H:%M}"
+
+
+class CaseQuerySet(ScopedQuerySet):
+    scope_paths = {"district": "district", "street": "street"}
+    # Accountability is the discipline bodies' business alone.
+    scope_roles = ("inspector", "street_discipline")
+
+
+class AccountabilityCase(models.Model):
+    """问责: opened from overdue findings against the unit and person responsible."""
+
+    class Outcome(models.TextChoices):
+        NO_ACTION = "no_action", _("no action")
+        TALK = "talk", _("talk (约谈)")
+        CRITICISM = "criticism", _("public criticism (通报批评)")
+        ADMONISHMENT = "admonishment", _("admonishment (诫勉)")
+        SANCTION = "sanction", _("party or administrative sanction (党纪政务处分)")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("under review")
+        DECIDED = "decided", _("decided")
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="+", verbose_name=_("district"))
+    street = models.ForeignKey(
+        Street, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("street")
+    )
+    responsible_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("responsible unit")
+    )
+    responsible_community = models.ForeignKey(
+        Community, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("responsible community")
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible person"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("facts"), blank=True)
+    findings = models.ManyToManyField(Finding, through="CaseFinding", related_name="cases", verbose_name=_("findings"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    review = models.TextField(_("review"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    document_no = models.CharField(_("document number"), max_length=100, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("accountability case")
+        verbose_name_plural = _("accountability cases")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="open", outcome="")
+                | Q(state="decided", decision_date__isnull=False) & ~Q(outcome=""),
+                name="inspections_accountabilitycase_decided_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseFinding(models.Model):
+    """A finding in a case, with the facts as they stood when the case was opened."""
+
+    case = models.ForeignKey(AccountabilityCase, models.CASCADE, related_name="case_findings")
+    finding = models.ForeignKey(Finding, models.PROTECT, related_name="case_links")
+    deadline_at = models.DateTimeField(_("deadline"))
+    hours_overdue = models.DecimalField(_("hours overdue"), max_digits=8, decimal_places=1)
+
+    class Meta:
+        ordering = ["deadline_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "finding"], name="inspections_casefinding_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.finding_id}"
+
+
+class CaseEventQuerySet(FindingEventQuerySet):
+    pass
+
+
+class CaseEvent(models.Model):
+    """The history of a case. Append-only: never updated, never deleted."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("opened")
+        NOTE = "note", _("note")
+        DECIDED = "decided", _("decided")
+
+    case = models.ForeignKey(AccountabilityCase, models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    payload = models.JSONField(default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case events are append-only.")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from districts import routing
 from districts.models import Community, District, GridCell, Unit
-from inspections import permissions
+from inspections import notices, permissions
 from inspections.models import Category, DailySequence, Finding, FindingEvent, FindingPhoto
 from inspections.photos import PhotoError, ProcessedPhoto
 from inspections.photos import process as process_photo
@@ -96,8 +96,21 @@ def _transition(finding: Finding, *, actor, kind: str, to: str, note: str = "", 
     old = finding.status
     finding.status = to
     finding.save(update_fields=["status", "updated_at", *fields])
-    _event(finding, actor=actor, kind=kind, old=old, note=note, **payload)
+    event = _event(finding, actor=actor, kind=kind, old=old, note=note, **payload)
+    # Messages are outbox rows in this same transaction: committed with the change or not at all.
+    notices.status_changed(finding, event)
     return finding
+
+
+ACK_WINDOW_FIELDS = ["dispatched_at", "ack_deadline_at", "ack_late_at", "acknowledged_at"]
+
+
+def _open_ack_window(finding: Finding, at: datetime) -> None:
+    """Dispatched now: the acknowledgement clock starts again (category.ack_minutes)."""
+    finding.dispatched_at = at
+    finding.ack_deadline_at = at + timedelta(minutes=finding.category.ack_minutes)
+    finding.ack_late_at = None
+    finding.acknowledged_at = None
 
 
 def next_code(*, district: District, at: datetime) -> str:
@@ -223,13 +236,13 @@ def report_finding(*, actor, report: Report, photos: Iterable = (), now: datetim
         for photo in processed:
             _store_photo(finding, photo, stage=FindingPhoto.Stage.BEFORE, actor=actor, at=now)
         if finding.community_id or finding.responsible_unit_id:
-            finding.dispatched_at = now
+            _open_ack_window(finding, now)
             _transition(
                 finding,
                 actor=None,
                 kind=Kind.DISPATCHED,
                 to=Status.DISPATCHED,
-                fields=["dispatched_at"],
+                fields=ACK_WINDOW_FIELDS,
                 **_assignee_payload(finding),
             )
     return finding
@@ -350,8 +363,7 @@ def _assign(*, actor, finding, community, unit, grid_cell, note, action) -> Find
         else:
             finding.responsible_unit = unit
         finding.responsible_person = None
-        finding.dispatched_at = timezone.now()
-        finding.acknowledged_at = None
+        _open_ack_window(finding, timezone.now())
         kind = Kind.DISPATCHED if action == "dispatch" else Kind.REASSIGNED
         return _transition(
             finding,
@@ -365,8 +377,7 @@ def _assign(*, actor, finding, community, unit, grid_cell, note, action) -> Find
                 "street",
                 "responsible_unit",
                 "responsible_person",
-                "dispatched_at",
-                "acknowledged_at",
+                *ACK_WINDOW_FIELDS,
             ],
             **_assignee_payload(finding),
         )

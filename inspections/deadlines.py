@@ -1,0 +1,226 @@
+"""The 24-hour rule, enforced by a set-based sweep (DESIGN §3.3).
+
+Deadlines are data: each finding stores ``deadline_at`` (and ``ack_deadline_at``). Every minute
+the beat runs ``sweep()``; ``manage.py enforce_deadlines`` runs the same code by hand. Each
+rung of the ladder claims every due finding with one conditional ``UPDATE ... RETURNING``:
+
+1. reminder: due within ``DEADLINE_REMIND_BEFORE`` and not yet reminded;
+2. acknowledgement late: dispatched, not acknowledged by ``ack_deadline_at`` (a reminder and a
+   mark for the statistics; no escalation);
+3. overdue: open past ``deadline_at`` (``escalation_level`` 0 → 1);
+4. escalated: still open ``DEADLINE_ESCALATE_AFTER`` after the deadline (→ 2, the district
+   discipline commission's queue).
+
+The WHERE clause of each UPDATE is its own guard: a row another sweep already moved no longer
+matches (PostgreSQL re-checks it after waiting for the other's row lock), so two sweeps never
+escalate a finding twice. Events are dated when the deadline passed, not when the sweep ran,
+so a sweep after hours of downtime writes the same history as one that never stopped. All
+rungs, their events and their notifications are one transaction: a crash leaves nothing
+half-done. Notifications are one digest per person and rung, not one per finding.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from inspections.models import Finding, FindingEvent
+from inspections.notices import people
+from notifications.services import Message, notify_bulk
+
+Kind = FindingEvent.Kind
+OPEN = [str(s) for s in Finding.OPEN_STATUSES]
+WORKING = [str(Finding.Status.DISPATCHED), str(Finding.Status.RECTIFYING)]
+#: What each claim returns of a finding: enough to date its event and find who to tell.
+RETURNED = [
+    "id",
+    "code",
+    "district_id",
+    "street_id",
+    "community_id",
+    "responsible_unit_id",
+    "responsible_person_id",
+    "deadline_at",
+    "ack_deadline_at",
+]
+
+
+@dataclass
+class Claimed:
+    id: int
+    code: str
+    district_id: int
+    street_id: int | None
+    community_id: int | None
+    responsible_unit_id: int | None
+    responsible_person_id: int | None
+    deadline_at: datetime
+    ack_deadline_at: datetime | None
+
+
+@dataclass
+class SweepResult:
+    reminded: list[Claimed] = field(default_factory=list)
+    ack_late: list[Claimed] = field(default_factory=list)
+    overdue: list[Claimed] = field(default_factory=list)
+    escalated: list[Claimed] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"reminded {len(self.reminded)}, ack-late {len(self.ack_late)}, "
+            f"overdue {len(self.overdue)}, escalated {len(self.escalated)}"
+        )
+
+
+def _db_time(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _py_time(value) -> datetime | None:
+    """A datetime read back by raw SQL: aware on PostgreSQL, a UTC string on SQLite."""
+    if value is None or isinstance(value, datetime) and timezone.is_aware(value):
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
+
+
+def _claim(assignments: str, condition: str, params: list) -> list[Claimed]:
+    """One ``UPDATE ... WHERE <condition> RETURNING``: the rows this sweep, and only it, moved."""
+    table = Finding._meta.db_table
+    sql = f"UPDATE {table} SET {assignments} WHERE {condition} RETURNING {', '.join(RETURNED)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [Claimed(*row[:7], deadline_at=_py_time(row[7]), ack_deadline_at=_py_time(row[8])) for row in rows]
+
+
+def _in(values: list[str]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def sweep(*, now: datetime | None = None) -> SweepResult:
+    """Run every rung of the ladder as at ``now``; unscoped, as a system task."""
+    now = now or timezone.now()
+    remind_before = settings.DEADLINE_REMIND_BEFORE
+    escalate_after = settings.DEADLINE_ESCALATE_AFTER
+    t = _db_time
+    result = SweepResult()
+    with transaction.atomic():
+        result.reminded = _claim(
+            "reminded_at = %s",
+            f"status IN ({_in(WORKING)}) AND reminded_at IS NULL AND escalation_level = 0 "
+            "AND deadline_at > %s AND deadline_at <= %s",
+            [t(now), *WORKING, t(now), t(now + remind_before)],
+        )
+        result.ack_late = _claim(
+            "ack_late_at = ack_deadline_at",
+            "status = %s AND ack_late_at IS NULL AND ack_deadline_at <= %s",
+            [str(Finding.Status.DISPATCHED), t(now)],
+        )
+        # Overdue before escalated: after a long outage one sweep takes a finding 0 → 1 → 2,
+        # each step with its own event and date.
+        result.overdue = _claim(
+            "escalation_level = 1",
+            f"status IN ({_in(OPEN)}) AND escalation_level < 1 AND deadline_at <= %s",
+            [*OPEN, t(now)],
+        )
+        result.escalated = _claim(
+            "escalation_level = 2",
+            f"status IN ({_in(OPEN)}) AND escalation_level < 2 AND deadline_at <= %s",
+            [*OPEN, t(now - escalate_after)],
+        )
+        _write_events(result, now=now, escalate_after=escalate_after)
+        _notify(result, now=now)
+    return result
+
+
+def _write_events(result: SweepResult, *, now: datetime, escalate_after) -> None:
+    def event(row: Claimed, kind: str, at: datetime, **payload) -> FindingEvent:
+        return FindingEvent(finding_id=row.id, actor=None, kind=kind, at=at, payload=payload)
+
+    events = [event(r, Kind.REMINDED, now, deadline=r.deadline_at.isoformat()) for r in result.reminded]
+    events += [event(r, Kind.ACK_LATE, r.ack_deadline_at) for r in result.ack_late]
+    events += [event(r, Kind.OVERDUE, r.deadline_at, level=1) for r in result.overdue]
+    events += [event(r, Kind.ESCALATED, r.deadline_at + escalate_after, level=2) for r in result.escalated]
+    FindingEvent.objects.bulk_create(events, batch_size=None)
+
+
+def _notify(result: SweepResult, *, now: datetime) -> None:
+    """One digest per person and rung: the responsible side, the street's and district's discipline bodies."""
+    rows = result.reminded + result.ack_late + result.overdue + result.escalated
+    if not rows:
+        return
+    found = people(
+        roles_in=[
+            (Role.COMMUNITY_WORKER, "community", {r.community_id for r in rows if not r.responsible_unit_id}),
+            (Role.UNIT_STAFF, "unit", {r.responsible_unit_id for r in rows}),
+            (Role.STREET_DISCIPLINE, "street", {r.street_id for r in result.overdue + result.escalated}),
+            (Role.INSPECTOR, "district", {r.district_id for r in result.escalated}),
+        ]
+    )
+    persons = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in={r.responsible_person_id for r in rows if r.responsible_person_id}, is_active=True
+        )
+    }
+
+    def rectifiers(row: Claimed) -> list:
+        if row.responsible_person_id in persons:
+            return [persons[row.responsible_person_id]]
+        if row.responsible_unit_id:
+            return found[(Role.UNIT_STAFF, row.responsible_unit_id)]
+        return found[(Role.COMMUNITY_WORKER, row.community_id)]
+
+    digests: dict[tuple[str, int], tuple[object, list[str]]] = {}
+
+    def add(rung: str, users, code: str) -> None:
+        for user in users:
+            digests.setdefault((rung, user.pk), (user, []))[1].append(code)
+
+    for row in result.reminded:
+        add("reminded", rectifiers(row), row.code)
+    for row in result.ack_late:
+        add("ack_late", rectifiers(row), row.code)
+    for row in result.overdue:
+        add("overdue", rectifiers(row), row.code)
+        add("overdue-discipline", found[(Role.STREET_DISCIPLINE, row.street_id)], row.code)
+    for row in result.escalated:
+        add("escalated", found[(Role.INSPECTOR, row.district_id)], row.code)
+        add("escalated", found[(Role.STREET_DISCIPLINE, row.street_id)], row.code)
+
+    subjects = {
+        "reminded": _("%(count)s finding(s) due within %(hours)s hours"),
+        "ack_late": _("%(count)s finding(s) not acknowledged in time"),
+        "overdue": _("%(count)s finding(s) are overdue: rectify them now"),
+        "overdue-discipline": _("%(count)s finding(s) in your street are overdue"),
+        "escalated": _("%(count)s finding(s) escalated to the district discipline commission"),
+    }
+    hours = int(settings.DEADLINE_REMIND_BEFORE.total_seconds() // 3600)
+    run = uuid.uuid4().hex
+    messages = []
+    for (rung, user_id), (user, codes) in digests.items():
+        shown = "、".join(codes[:20]) + ("…" if len(codes) > 20 else "")
+        link = (
+            reverse("inspections:oversight")
+            if rung in ("overdue-discipline", "escalated")
+            else (reverse("inspections:findings") + "?overdue=true")
+        )
+        messages.append(
+            Message(
+                recipient=user,
+                subject=subjects[rung] % {"count": len(codes), "hours": hours},
+                body=shown,
+                link=link,
+                key=f"sweep:{run}:{rung}:{user_id}",
+            )
+        )
+    notify_bulk(messages, now=now)

@@ -1,0 +1,142 @@
+"""The deadline ladder: reminders, overdue, escalation; dated at the deadline; exactly once."""
+
+from datetime import datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Role
+from inspections import deadlines
+from inspections.models import Finding, FindingEvent
+from notifications.models import Notification
+from tests.factories import FindingFactory, person
+
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.get_default_timezone())
+
+
+def due(geo, category, *, hours_ago: float = 0, count: int = 1, **fields):
+    """Findings reported 24 h + ``hours_ago`` before T0, i.e. whose deadline passed ``hours_ago`` ago."""
+    reported = T0 - timedelta(hours=24 + hours_ago)
+    return [FindingFactory(grid_cell=geo.cell, category=category, reported_at=reported, **fields) for _ in range(count)]
+
+
+def events(kind):
+    return FindingEvent.objects.filter(kind=kind)
+
+
+def test_finding_past_its_deadline_becomes_overdue_dated_at_the_deadline(geo, category):
+    (finding,) = due(geo, category, hours_ago=3)
+    result = deadlines.sweep(now=T0)
+    finding.refresh_from_db()
+    assert finding.escalation_level == 1
+    assert [r.code for r in result.overdue] == [finding.code]
+    (event,) = events("overdue")
+    assert event.at == finding.deadline_at
+    assert event.actor is None
+
+
+def test_second_sweep_changes_nothing(geo, category):
+    due(geo, category, hours_ago=3)
+    deadlines.sweep(now=T0)
+    result = deadlines.sweep(now=T0 + timedelta(minutes=1))
+    assert result.overdue == [] and result.escalated == []
+    assert events("overdue").count() == 1
+
+
+def test_finding_still_open_a_day_after_its_deadline_is_escalated(geo, category):
+    (finding,) = due(geo, category, hours_ago=25)
+    deadlines.sweep(now=T0)
+    finding.refresh_from_db()
+    assert finding.escalation_level == 2
+    # One sweep after a long outage writes both steps, each dated when it fell due.
+    assert events("overdue").get().at == finding.deadline_at
+    assert events("escalated").get().at == finding.deadline_at + timedelta(hours=24)
+
+
+def test_sweep_three_days_late_dates_each_event_at_its_own_deadline(geo, category):
+    findings = [
+        FindingFactory(grid_cell=geo.cell, category=category, reported_at=T0 + timedelta(hours=h)) for h in (0, 5, 11)
+    ]
+    out = StringIO()
+    call_command("enforce_deadlines", now=(T0 + timedelta(days=3)).isoformat(), stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == "reminded 0, overdue 3, escalated 3"
+    for finding in findings:
+        assert FindingEvent.objects.get(finding=finding, kind="overdue").at == finding.deadline_at
+        assert FindingEvent.objects.get(finding=finding, kind="escalated").at == finding.deadline_at + timedelta(
+            hours=24
+        )
+
+
+def test_closed_findings_are_never_overdue(geo, category):
+    due(geo, category, hours_ago=30, status=Finding.Status.CLOSED)
+    due(geo, category, hours_ago=30, status=Finding.Status.INVALID)
+    assert deadlines.sweep(now=T0).overdue == []
+
+
+def test_reminder_goes_out_two_hours_before_once(geo, category, community_worker):
+    (finding,) = due(geo, category, hours_ago=-1.5)  # deadline in 90 minutes
+    first = deadlines.sweep(now=T0)
+    second = deadlines.sweep(now=T0 + timedelta(minutes=5))
+    assert [r.id for r in first.reminded] == [finding.pk] and second.reminded == []
+    assert Notification.objects.filter(recipient=community_worker, subject__contains="2").exists()
+
+
+def test_unacknowledged_finding_is_marked_late_without_escalation(geo, category, community_worker):
+    (finding,) = due(geo, category, hours_ago=-20)  # plenty of time to rectify
+    Finding.objects.filter(pk=finding.pk).update(ack_deadline_at=T0 - timedelta(minutes=10))
+    result = deadlines.sweep(now=T0)
+    finding.refresh_from_db()
+    assert [r.id for r in result.ack_late] == [finding.pk]
+    assert finding.ack_late_at == T0 - timedelta(minutes=10)
+    assert finding.escalation_level == 0
+    assert events("ack_late").get().at == finding.ack_late_at
+
+
+def test_overdue_tells_the_responsible_side_and_the_street_discipline_officers(
+    geo, category, community_worker, street_discipline, inspector
+):
+    due(geo, category, hours_ago=3, count=2)
+    deadlines.sweep(now=T0)
+    worker_notes = Notification.objects.filter(recipient=community_worker, channel="in_app")
+    # One digest for both findings, not one message each.
+    assert worker_notes.count() == 1
+    assert "2" in worker_notes.get().subject
+    assert Notification.objects.filter(recipient=street_discipline, channel="in_app").count() == 1
+    assert not Notification.objects.filter(recipient=inspector).exists()
+
+
+def test_escalation_tells_the_district_inspectors(geo, category, inspector, other_street_staff):
+    due(geo, category, hours_ago=30)
+    deadlines.sweep(now=T0)
+    assert Notification.objects.filter(recipient=inspector, channel="in_app").count() == 1
+    assert not Notification.objects.filter(recipient=other_street_staff).exists()
+
+
+def test_responsible_person_is_told_instead_of_the_whole_community(geo, category, community_worker):
+    colleague = person(Role.COMMUNITY_WORKER, geo.community, username="colleague")
+    due(geo, category, hours_ago=3, status=Finding.Status.RECTIFYING, responsible_person=community_worker)
+    deadlines.sweep(now=T0)
+    assert Notification.objects.filter(recipient=community_worker).exists()
+    assert not Notification.objects.filter(recipient=colleague).exists()
+
+
+def _statements(geo, category, count):
+    Finding.objects.all().delete()
+    due(geo, category, hours_ago=30, count=count)
+    with CaptureQueriesContext(connection) as queries:
+        deadlines.sweep(now=T0)
+    assert Finding.objects.filter(escalation_level=2).count() == count
+    return len(queries)
+
+
+@pytest.mark.postgres
+def test_sweep_statements_do_not_grow_with_the_number_of_findings(
+    geo, category, community_worker, street_discipline, inspector
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite splits bulk inserts by its variable limit")
+    assert _statements(geo, category, 3) == _statements(geo, category, 60)
