@@ -48,9 +48,13 @@ def dispatchers(finding: Finding) -> list:
     return people(roles_in=[(Role.STREET_STAFF, "street", [finding.street_id])])[(Role.STREET_STAFF, finding.street_id)]
 
 
+def link(finding: Finding) -> str:
+    return reverse("inspections:detail", args=[finding.code])
+
+
 def status_changed(finding: Finding, event: FindingEvent) -> None:
     """Tell the people the change concerns, and the hotline if the finding came from it."""
-    link = reverse("inspections:detail", args=[finding.code])
+    link_ = link(finding)
     subject_args = {"code": finding.code, "category": finding.category.name}
     recipients, subject = [], ""
     if event.kind in (Kind.DISPATCHED, Kind.REASSIGNED):
@@ -72,7 +76,7 @@ def status_changed(finding: Finding, event: FindingEvent) -> None:
                     recipient=user,
                     subject=subject,
                     body=event.note or finding.description[:200],
-                    link=link,
+                    link=link_,
                     key=f"event:{event.pk}",
                 )
                 for user in recipients

@@ -56,8 +56,8 @@ def can_report(user) -> bool:
 def can_report_in(user, cell: GridCell | None) -> bool:
     """May ``user`` report a finding located in ``cell`` (None: not located)?
 
-    Grid workers and community workers report only inside their own cells or community; the
-    other reporting roles anywhere in their scope.
+    Grid workers report only inside their own cells (so they need a point), community workers
+    inside their community; the other reporting roles anywhere in their scope.
     """
     if user.is_superuser:
         return True
@@ -65,7 +65,9 @@ def can_report_in(user, cell: GridCell | None) -> bool:
         if m.role not in REPORTER_ROLES:
             continue
         if cell is None:
-            if m.role not in (Role.GRID_WORKER, Role.COMMUNITY_WORKER):
+            # Without a point, a grid worker cannot show it lies in their cells; the others'
+            # address-only reports land in their own street or community.
+            if m.role != Role.GRID_WORKER:
                 return True
             continue
         if (
@@ -95,6 +97,19 @@ def can_acknowledge(user, finding: Finding) -> bool:
 
 can_submit = can_acknowledge
 can_decline = can_acknowledge
+
+
+def can_request_extension(user, finding: Finding) -> bool:
+    return is_rectifier(user, finding)
+
+
+def can_decide_extension(user, finding: Finding) -> bool:
+    """Street staff or a discipline officer of the street, a district inspector or supervisor."""
+    return (
+        is_dispatcher(user, finding)
+        or _holds(user, Role.STREET_DISCIPLINE, finding)
+        or _holds(user, Role.INSPECTOR, finding)
+    )
 
 
 def can_add_photo(user, finding: Finding, stage: str) -> bool:

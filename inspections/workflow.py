@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from districts import routing
 from districts.models import Community, District, GridCell, Unit
 from inspections import notices, permissions
-from inspections.models import Category, DailySequence, Finding, FindingEvent, FindingPhoto
+from inspections.models import Category, DailySequence, Extension, Finding, FindingEvent, FindingPhoto
 from inspections.photos import PhotoError, ProcessedPhoto
 from inspections.photos import process as process_photo
 
@@ -131,6 +131,22 @@ def _place(finding: Finding, cell: GridCell | None) -> None:
         finding.district = cell.community.street.district
 
 
+def _place_by_reporter(finding: Finding, actor) -> None:
+    """An address-only report lands in the reporter's own street or community, when they have one.
+
+    Street staff's report waits in their street's queue; a community worker's goes to their community.
+    """
+    for m in actor.memberships_cached:
+        if m.community_id:
+            finding.community = m.community
+            finding.street_id = m.community.street_id
+            return
+    for m in actor.memberships_cached:
+        if m.street_id:
+            finding.street_id = m.street_id
+            return
+
+
 # --- intake --------------------------------------------------------------------------------
 
 
@@ -226,6 +242,8 @@ def report_finding(*, actor, report: Report, photos: Iterable = (), now: datetim
             reporter=actor,
         )
         _place(finding, cell)
+        if cell is None and actor is not None:
+            _place_by_reporter(finding, actor)
         if report.category.responsible == Category.Responsible.UNIT:
             finding.responsible_unit = report.category.unit
         finding.code = next_code(district=district, at=reported_at)
@@ -514,3 +532,113 @@ def mark_duplicate(*, actor, finding: Finding, original: Finding, reason: str = 
             fields=["duplicate_of", "closed_at"],
             original=original.code,
         )
+
+
+# --- extensions (延期) ---------------------------------------------------------------------
+
+
+def request_extension(*, actor, finding: Finding, reason: str, until: datetime) -> Extension:
+    """The responsible side asks, before the deadline, for a later one; a dispatcher decides."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        finding = _locked(finding)
+        _require(permissions.can_request_extension(actor, finding))
+        _expect(finding, Status.DISPATCHED, Status.RECTIFYING)
+        now = timezone.now()
+        if finding.deadline_at <= now:
+            raise Conflict(_("The deadline has passed; an extension must be asked for before it."))
+        if until <= finding.deadline_at:
+            raise Invalid(_("The new deadline must be later than the current one."), field="until")
+        if finding.extensions.filter(state=Extension.State.PENDING).exists():
+            raise Conflict(_("An extension request for this finding is already waiting for a decision."))
+        extension = Extension.objects.create(
+            finding=finding,
+            reason=reason,
+            old_deadline=finding.deadline_at,
+            requested_deadline=until,
+            requested_by=actor,
+            requested_at=now,
+        )
+        _event(
+            finding,
+            actor=actor,
+            kind=Kind.EXTENSION_REQUESTED,
+            note=reason,
+            at=now,
+            extension=extension.pk,
+            until=until.isoformat(),
+        )
+        messages = [
+            notices.Message(
+                recipient=user,
+                subject=_("Extension requested for %(code)s") % {"code": finding.code},
+                body=reason,
+                link=notices.link(finding),
+                key=f"extension:{extension.pk}",
+            )
+            for user in notices.dispatchers(finding)
+        ]
+        notices.notify_bulk(messages, now=now)
+    return extension
+
+
+def decide_extension(*, actor, finding: Finding, approve: bool, note: str = "") -> Extension:
+    """Approve (the deadline moves, the ladder starts again from it) or refuse the waiting request."""
+    with transaction.atomic():
+        finding = _locked(finding)
+        _require(permissions.can_decide_extension(actor, finding))
+        extension = finding.extensions.select_for_update().filter(state=Extension.State.PENDING).first()
+        if extension is None:
+            raise Conflict(_("There is no extension request waiting for a decision."))
+        if not approve and not (note or "").strip():
+            raise Invalid(_("Please give a reason."), field="note")
+        now = timezone.now()
+        extension.state = Extension.State.APPROVED if approve else Extension.State.REFUSED
+        extension.decided_by, extension.decided_at, extension.decision_note = actor, now, (note or "").strip()
+        extension.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        if approve:
+            old = finding.deadline_at
+            finding.deadline_at = extension.requested_deadline
+            # The ladder restarts from the new deadline; the overdue history stays in the events.
+            finding.escalation_level = 0
+            finding.reminded_at = None
+            finding.extension_count += 1
+            finding.save(
+                update_fields=["deadline_at", "escalation_level", "reminded_at", "extension_count", "updated_at"]
+            )
+            _event(
+                finding,
+                actor=actor,
+                kind=Kind.EXTENSION_APPROVED,
+                note=extension.decision_note,
+                at=now,
+                extension=extension.pk,
+                old_deadline=old.isoformat(),
+                deadline=finding.deadline_at.isoformat(),
+            )
+        else:
+            _event(
+                finding,
+                actor=actor,
+                kind=Kind.EXTENSION_REFUSED,
+                note=extension.decision_note,
+                at=now,
+                extension=extension.pk,
+            )
+        if extension.requested_by_id:
+            subject = (_("Extension approved for %(code)s") if approve else _("Extension refused for %(code)s")) % {
+                "code": finding.code
+            }
+            notices.notify_bulk(
+                [
+                    notices.Message(
+                        recipient=extension.requested_by,
+                        subject=subject,
+                        body=extension.decision_note,
+                        link=notices.link(finding),
+                        key=f"extension-decided:{extension.pk}",
+                    )
+                ],
+                now=now,
+            )
+    return extension

@@ -251,3 +251,16 @@ def test_hotline_report_has_no_actor_and_keeps_its_ticket(geo, category):
     )
     assert finding.external_ref == "T2026-1" and finding.reporter is None
     assert finding.deadline_at == finding.reported_at + timedelta(hours=24)
+
+
+def test_address_only_report_by_street_staff_waits_in_their_street(geo, street_staff, category):
+    finding = report(street_staff, category, lat=None, lng=None)
+    assert finding.status == Status.REPORTED
+    assert finding.street == geo.street and finding.community is None
+    assert Finding.objects.visible_to(street_staff).filter(pk=finding.pk).exists()
+
+
+def test_address_only_report_by_a_community_worker_goes_to_their_community(geo, community_worker, category):
+    finding = report(community_worker, category, lat=None, lng=None, source=Finding.Source.SELF_INSPECTION)
+    assert finding.status == Status.DISPATCHED
+    assert finding.community == geo.community and finding.street == geo.street

@@ -1,0 +1,287 @@
+"""The API's shapes: findings with their events and photos, categories, and the input of each action.
+
+Output serializers only read. Input serializers only check types and turn codes into objects;
+the rules (who may, from which status, what a reason must say) are the workflow's, and no
+serializer writes anything.
+"""
+
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from districts.models import Community, GridCell, Unit
+from inspections.models import Category, Finding, FindingEvent, FindingPhoto
+
+# --- output --------------------------------------------------------------------------------
+
+
+def _code(source: str | None = None) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, **({"source": source} if source else {}))
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    unit = _code()
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "deadline_hours", "ack_minutes", "responsible", "unit"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    """A finding as lists show it: geography, category and unit by their codes."""
+
+    category = _code()
+    grid = _code("grid_cell")
+    community = _code()
+    street = _code()
+    district = _code()
+    responsible_unit = _code()
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "code",
+            "status",
+            "source",
+            "category",
+            "description",
+            "address",
+            "lat",
+            "lng",
+            "grid",
+            "community",
+            "street",
+            "district",
+            "responsible_unit",
+            "reported_at",
+            "deadline_at",
+            "is_overdue",
+            "escalation_level",
+            "external_ref",
+        ]
+
+    def get_is_overdue(self, finding: Finding) -> bool:
+        # One "now" per response, so that every row of a page is judged at the same moment.
+        return finding.is_overdue(self.context.get("now"))
+
+
+class FindingEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Plain strings ("" when the event is no transition), so the schema has one status enum.
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = FindingEvent
+        fields = ["kind", "actor", "from_status", "to_status", "note", "at"]
+
+
+class FindingPhotoSerializer(serializers.ModelSerializer):
+    image = serializers.ImageField(read_only=True)
+    thumbnail = serializers.ImageField(read_only=True)
+
+    class Meta:
+        model = FindingPhoto
+        fields = ["stage", "image", "thumbnail", "taken_at", "gps_lat", "gps_lng"]
+
+
+class FindingDetailSerializer(FindingSerializer):
+    events = FindingEventSerializer(many=True, read_only=True)
+    photos = FindingPhotoSerializer(many=True, read_only=True)
+
+    class Meta(FindingSerializer.Meta):
+        fields = [*FindingSerializer.Meta.fields, "events", "photos"]
+
+
+class HotlineEventSerializer(serializers.ModelSerializer):
+    """An event as the hotline sees it: what happened and when, not which official did it."""
+
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = FindingEvent
+        fields = ["kind", "from_status", "to_status", "note", "at"]
+
+
+class HotlineFindingSerializer(FindingDetailSerializer):
+    ticket_no = serializers.CharField(source="external_ref", read_only=True)
+    events = HotlineEventSerializer(many=True, read_only=True)
+
+    class Meta(FindingDetailSerializer.Meta):
+        fields = ["ticket_no", *FindingDetailSerializer.Meta.fields]
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class CodeField(serializers.SlugRelatedField):
+    """An object named by its code; an unknown code is an error on the field that names the code."""
+
+    def __init__(self, *, unknown: str, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
+        self.error_messages["does_not_exist"] = unknown
+        self.error_messages["invalid"] = _("This is not a valid code.")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class VisibleFindingField(CodeField):
+    """A finding by its code, among those the requesting user can see."""
+
+    def get_queryset(self):
+        return Finding.objects.visible_to(self.context["request"].user)
+
+
+class FilesField(serializers.ListField):
+    """Several uploaded files under one name; errors come flat, as ``{field: [message]}``."""
+
+    child = serializers.FileField()
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            if isinstance(detail, dict):
+                detail = [str(message) for messages in detail.values() for message in messages]
+            raise serializers.ValidationError(detail) from exc
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, except that a time at the edge of the calendar is a field error, not a 500.
+
+    ("0001-01-01T00:00:00" in Asia/Shanghai overflows when DRF converts it to UTC.) Times before
+    2000 are refused too: no report of this system is that old, and finding codes carry the year.
+    """
+
+    default_error_messages = {"out_of_range": _("This date and time is out of range.")}
+    earliest = datetime(2000, 1, 1, tzinfo=UTC)
+
+    def to_internal_value(self, value):
+        try:
+            parsed = super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+        if parsed < self.earliest:
+            self.fail("out_of_range")
+        return parsed
+
+
+def _latitude(**kwargs) -> serializers.FloatField:
+    return serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True, default=None, **kwargs)
+
+
+def _longitude(**kwargs) -> serializers.FloatField:
+    return serializers.FloatField(
+        min_value=-180, max_value=180, required=False, allow_null=True, default=None, **kwargs
+    )
+
+
+def _text(max_length: int = 2000, **kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="", **kwargs)
+
+
+UNKNOWN_CATEGORY = _("No category has the code “{value}”.")
+
+
+class ReportInput(serializers.Serializer):
+    """A person's report. ``source`` defaults by the reporter's role; the hotline has its own endpoint."""
+
+    category = CodeField(queryset=Category.objects.select_related("unit"), unknown=UNKNOWN_CATEGORY)
+    source = serializers.ChoiceField(choices=Finding.Source.choices, required=False)
+    description = serializers.CharField(max_length=2000)
+    address = _text(200)
+    lat = _latitude()
+    lng = _longitude()
+    reported_at = DateTimeField(required=False, allow_null=True, default=None)
+    photos = FilesField(required=False, default=list)
+
+    def validate_source(self, value: str) -> str:
+        if value == Finding.Source.HOTLINE:
+            raise serializers.ValidationError(_("Hotline tickets come in through the hotline's own endpoint."))
+        return value
+
+
+class _TargetInput(serializers.Serializer):
+    """Where a finding goes: a community (or one of its cells, by ``grid``) or a unit."""
+
+    community = CodeField(
+        queryset=Community.objects.select_related("street__district"),
+        unknown=_("No community has the code “{value}”."),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    unit = CodeField(
+        queryset=Unit.objects.all(),
+        unknown=_("No unit has the code “{value}”."),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    grid = CodeField(
+        queryset=GridCell.objects.select_related("community__street__district"),
+        unknown=_("No grid cell has the code “{value}”."),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+
+
+class DispatchInput(_TargetInput):
+    note = _text()
+
+
+class ReassignInput(_TargetInput):
+    reason = _text()
+
+
+class NoteInput(serializers.Serializer):
+    note = _text()
+
+
+class SubmitInput(serializers.Serializer):
+    note = _text()
+    photos = FilesField(required=False, default=list)
+
+
+class ReasonInput(serializers.Serializer):
+    # Left to the workflow to insist on: one message for a missing and for an empty reason.
+    reason = _text()
+
+
+class DuplicateInput(serializers.Serializer):
+    original = VisibleFindingField(unknown=_("No finding “{value}” in your area."))
+    reason = _text()
+
+
+class PhotoInput(serializers.Serializer):
+    image = serializers.FileField()
+    stage = serializers.ChoiceField(choices=FindingPhoto.Stage.choices)
+
+
+class GridCellQuery(serializers.Serializer):
+    street = serializers.CharField(required=False, max_length=20, help_text=_("street code"))
+    community = serializers.CharField(required=False, max_length=20, help_text=_("community code"))
+
+
+class HotlineTicketInput(serializers.Serializer):
+    """A 12345 ticket: where it is (a point, an address or both), what and when."""
+
+    ticket_no = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        max_length=64,
+        error_messages={"invalid": _("Letters, digits, “-”, “_” and “.” only.")},
+    )
+    category = CodeField(queryset=Category.objects.select_related("unit"), unknown=UNKNOWN_CATEGORY)
+    description = serializers.CharField(max_length=2000)
+    address = _text(200)
+    lat = _latitude()
+    lng = _longitude()
+    reported_at = DateTimeField()
+    media = FilesField(required=False, default=list)
