@@ -5,6 +5,11 @@ from inspections import views
 app_name = "inspections"
 urlpatterns = [
     path("findings/", views.findings, name="findings"),
+    # Before "<code>/": these names are not finding numbers.
+    path("findings/new/", views.report, name="report"),
+    path("findings/export.xlsx", views.export, name="export"),
+    path("findings/<str:code>/", views.detail, name="detail"),
+    path("findings/<str:code>/<slug:action>/", views.act, name="act"),
     path("map/", views.battle_map, name="map"),
     path("oversight/", views.oversight, name="oversight"),
 ]

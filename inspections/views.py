@@ -1,6 +1,32 @@
+"""The findings pages: list, detail with its actions, intake, battle map, ledger export.
+
+Every page starts from ``visible_to(request.user)`` (out of scope is a 404) and every change
+goes through ``inspections.workflow``: a ``Forbidden`` is the 403 page, a ``Conflict`` a message
+on the detail page, an ``Invalid`` the form again with the error on its field (400).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from inspections import exports, permissions, selectors, workflow
+from inspections import forms as finding_forms
+from inspections.filters import FindingFilter
+from inspections.models import Finding, FindingPhoto
+from inspections.workflow import Conflict, Forbidden, Invalid, Report, WorkflowError
+
+PAGE_SIZE = 50
+Status = Finding.Status
 
 
 def _placeholder(title, text):
@@ -12,9 +38,394 @@ def _placeholder(title, text):
     return view
 
 
-findings = _placeholder(
-    _("Findings"),
-    _("The problems in your area will be listed here: receive, rectify and report back within 24 hours."),
+oversight = _placeholder(
+    gettext_lazy("Oversight"), gettext_lazy("Overdue problems and accountability cases will be shown here.")
 )
-battle_map = _placeholder(_("Battle map"), _("The street's battle map of open problems will be shown here."))
-oversight = _placeholder(_("Oversight"), _("Overdue problems and accountability cases will be shown here."))
+
+
+def _forbidden(request, message: str = "") -> HttpResponse:
+    message = message or _("Your role does not allow this.")
+    return render(request, "inspections/forbidden.html", {"message": message}, status=403)
+
+
+def _query_without(params, *names: str) -> str:
+    return selectors.clean_params(params, exclude=names).urlencode()
+
+
+def _filter_context(request) -> dict:
+    """What the shared filter form needs: the current values and the choices of the user's scope."""
+    return {
+        "values": {name: request.GET.get(name, "") for name in FindingFilter.base_filters},
+        "selected_statuses": request.GET.getlist("status"),
+        "status_choices": Status.choices,
+        "source_choices": Finding.Source.choices,
+        **selectors.filter_options(request.user),
+    }
+
+
+# --- list ----------------------------------------------------------------------------------
+
+
+@login_required
+def findings(request):
+    """The scoped, filtered list: counts per status, 50 a page, time left on each row."""
+    user = request.user
+    filterset = selectors.finding_filter(user, request.GET)
+    paginator = Paginator(filterset.qs.for_list().order_by("-reported_at", "-id"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.annotate_deadlines(page.object_list)
+
+    counts = selectors.status_counts(user, request.GET)
+    statuses = [value for value in request.GET.getlist("status") if value]
+    base_query = _query_without(request.GET, "page", "status")
+    chips = [
+        {
+            "value": "",
+            "label": _("All"),
+            "count": sum(counts.values()),
+            "query": base_query,
+            "active": not statuses,
+        }
+    ]
+    for value, label in Status.choices:
+        query = f"{base_query}&status={value}" if base_query else f"status={value}"
+        chips.append(
+            {
+                "value": value,
+                "label": label,
+                "count": counts[value],
+                "query": query,
+                "active": statuses == [value],
+            }
+        )
+    return render(
+        request,
+        "inspections/finding_list.html",
+        {
+            "page": page,
+            "paginator": paginator,
+            "filter_errors": filterset.form.errors,
+            "chips": chips,
+            # The current filters, for the page links and the ledger export.
+            "query": _query_without(request.GET, "page"),
+            "can_report": permissions.can_report(user),
+            "memberships": user.memberships_cached,
+            **_filter_context(request),
+        },
+    )
+
+
+# --- detail and actions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of the detail page: its form, its button, and the workflow call it makes."""
+
+    form: type[finding_forms.ActionForm]
+    label: str
+    run: Callable[..., object]
+    style: str = ""
+
+
+def _assign(function, text_field: str):
+    """Dispatch and reassign take the same form; the text is a note for one, a reason for the other."""
+
+    def run(user, finding, data):
+        return function(
+            actor=user,
+            finding=finding,
+            community=data["community"],
+            unit=data["unit"],
+            **{text_field: data[text_field]},
+        )
+
+    return run
+
+
+#: Action name (its URL segment) → its form and workflow call, in the order the page shows them.
+ACTIONS: dict[str, Action] = {
+    "acknowledge": Action(
+        finding_forms.ActionForm,
+        gettext_lazy("Acknowledge"),
+        lambda user, finding, data: workflow.acknowledge_finding(actor=user, finding=finding),
+        style="primary",
+    ),
+    "submit": Action(
+        finding_forms.SubmitForm,
+        gettext_lazy("Submit the rectification"),
+        lambda user, finding, data: workflow.submit_rectification(
+            actor=user, finding=finding, note=data["note"], photos=data["photos"]
+        ),
+        style="primary",
+    ),
+    "verify": Action(
+        finding_forms.NoteForm,
+        gettext_lazy("Verify and close"),
+        lambda user, finding, data: workflow.verify_finding(actor=user, finding=finding, note=data["note"]),
+        style="primary",
+    ),
+    "return": Action(
+        finding_forms.ReasonForm,
+        gettext_lazy("Return for rework"),
+        lambda user, finding, data: workflow.return_finding(actor=user, finding=finding, reason=data["reason"]),
+    ),
+    "dispatch": Action(
+        finding_forms.AssignForm, gettext_lazy("Dispatch"), _assign(workflow.dispatch_finding, "note"), style="primary"
+    ),
+    "reassign": Action(
+        finding_forms.ReassignForm, gettext_lazy("Reassign"), _assign(workflow.reassign_finding, "reason")
+    ),
+    "decline": Action(
+        finding_forms.ReasonForm,
+        gettext_lazy("Decline: not ours"),
+        lambda user, finding, data: workflow.decline_finding(actor=user, finding=finding, reason=data["reason"]),
+    ),
+    "mark-invalid": Action(
+        finding_forms.ReasonForm,
+        gettext_lazy("Mark invalid"),
+        lambda user, finding, data: workflow.mark_invalid(actor=user, finding=finding, reason=data["reason"]),
+    ),
+    "mark-duplicate": Action(
+        finding_forms.DuplicateForm,
+        gettext_lazy("Mark as duplicate"),
+        lambda user, finding, data: workflow.mark_duplicate(
+            actor=user, finding=finding, original=data["original"], reason=data["reason"]
+        ),
+    ),
+    "add-photo": Action(
+        finding_forms.PhotoForm,
+        gettext_lazy("Add a photo"),
+        lambda user, finding, data: workflow.add_photo(
+            actor=user, finding=finding, stage=data["stage"], upload=data["image"]
+        ),
+    ),
+}
+
+
+def _finding_or_404(user, code: str) -> Finding:
+    finding = selectors.finding_for_detail(user, code)
+    if finding is None:
+        raise Http404(_("No such finding in your area."))
+    return finding
+
+
+def _available(user, finding: Finding) -> list[str]:
+    names = permissions.available_actions(user, finding)
+    if selectors.photo_stages_allowed(user, finding):
+        names.append("add-photo")
+    return [name for name in ACTIONS if name in names]
+
+
+def _may(user, finding: Finding, name: str) -> bool:
+    """The role check alone (status aside), the same one the workflow makes."""
+    if name == "add-photo":
+        return any(permissions.can_add_photo(user, finding, stage) for stage in FindingPhoto.Stage.values)
+    return permissions.ACTIONS[name](user, finding)
+
+
+def _status_allows(finding: Finding, name: str) -> bool:
+    if name == "add-photo":
+        return finding.is_open
+    return finding.status in permissions.ACTION_FROM[name]
+
+
+def _render_detail(
+    request, finding: Finding, *, failed: tuple[str, finding_forms.ActionForm] | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    panels = []
+    for name in _available(user, finding):
+        form = failed[1] if failed and failed[0] == name else ACTIONS[name].form(user=user, finding=finding)
+        panels.append(
+            {
+                "name": name,
+                "label": ACTIONS[name].label,
+                "style": ACTIONS[name].style,
+                "form": form,
+                "url": reverse("inspections:act", args=[finding.code, name]),
+                "open": bool(failed and failed[0] == name),
+                "multipart": any(field.widget.needs_multipart_form for field in form.fields.values()),
+            }
+        )
+    selectors.annotate_deadlines([finding])
+    map_data = {
+        "tiles": settings.MAP_TILES_URL,
+        "center": list(settings.MAP_CENTER),
+        "point": [finding.lat, finding.lng] if finding.lat is not None and finding.lng is not None else None,
+        "cell": finding.grid_cell.boundary if finding.grid_cell_id else None,
+        "cellName": finding.grid_cell.name if finding.grid_cell_id else "",
+    }
+    return render(
+        request,
+        "inspections/finding_detail.html",
+        {
+            "finding": finding,
+            "events": selectors.timeline(finding),
+            "photos": selectors.photos_by_stage(finding),
+            "panels": panels,
+            "map_data": map_data,
+            "can_report": permissions.can_report(user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request, code: str):
+    """One finding: its timeline, photos, place, and the actions the user may take now."""
+    return _render_detail(request, _finding_or_404(request.user, code))
+
+
+@login_required
+@require_POST
+def act(request, code: str, action: str):
+    """POST ``/findings/<code>/<action>/``: one action through the workflow, then back to the detail."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404(_("No such action."))
+    user = request.user
+    finding = _finding_or_404(user, code)
+    back = redirect("inspections:detail", code=finding.code)
+    # The workflow checks both again under the row lock; checking here first answers a wrong
+    # role with 403 and a stale page with a message before any input is looked at.
+    if not _may(user, finding, action):
+        return _forbidden(request, _("Your role does not allow this action on this finding."))
+    if not _status_allows(finding, action):
+        messages.error(
+            request,
+            _("This finding is now “%(status)s”; the action was not applied. Reload to see the latest.")
+            % {"status": finding.get_status_display()},
+        )
+        return back
+    form = spec.form(request.POST, request.FILES, user=user, finding=finding)
+    if not form.is_valid():
+        return _render_detail(request, finding, failed=(action, form), status=400)
+    try:
+        changed = spec.run(user, finding, form.cleaned_data)
+    except Forbidden as error:
+        return _forbidden(request, error.message)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return back
+    except Invalid as error:
+        finding_forms.add_workflow_error(form, error)
+        return _render_detail(request, finding, failed=(action, form), status=400)
+    if isinstance(changed, Finding):
+        messages.success(
+            request,
+            _("“%(action)s” done; the finding is now “%(status)s”.")
+            % {"action": spec.label, "status": changed.get_status_display()},
+        )
+    else:
+        messages.success(request, _("The photo was added."))
+    # A finding declined by a unit (or sent elsewhere) may leave the actor's scope: not a 404.
+    if not Finding.objects.visible_to(user).filter(pk=finding.pk).exists():
+        return redirect("inspections:findings")
+    return back
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+@login_required
+def report(request):
+    """Report a problem from a phone: category, description, pin or address, photos."""
+    user = request.user
+    if not permissions.can_report(user):
+        return _forbidden(request, _("Your role does not report problems."))
+    status = 200
+    if request.method == "POST":
+        form = finding_forms.ReportForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            intake = Report(
+                source=data["source"],
+                category=data["category"],
+                description=data["description"],
+                address=data["address"],
+                lat=data["lat"],
+                lng=data["lng"],
+            )
+            try:
+                finding = workflow.report_finding(actor=user, report=intake, photos=data["photos"])
+            except Forbidden:
+                form.add_error("lat", _("You may report only within your own area."))
+            except WorkflowError as error:
+                finding_forms.add_workflow_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Reported as %(code)s; it is now “%(status)s”.")
+                    % {"code": finding.code, "status": finding.get_status_display()},
+                )
+                # An address-only report may lie outside what the reporter's role sees (it waits
+                # for the district's dispatcher); send them to the list rather than to a 404.
+                if Finding.objects.visible_to(user).filter(pk=finding.pk).exists():
+                    return redirect("inspections:detail", code=finding.code)
+                return redirect("inspections:findings")
+        status = 400
+    else:
+        form = finding_forms.ReportForm(user=user)
+    map_data = {
+        "tiles": settings.MAP_TILES_URL,
+        "center": list(settings.MAP_CENTER),
+        "cells": selectors.report_cells(user),
+    }
+    return render(request, "inspections/report.html", {"form": form, "map_data": map_data}, status=status)
+
+
+# --- battle map ----------------------------------------------------------------------------
+
+#: Shading of a cell by its open findings: (at least this many, colour).
+CELL_SHADES = [(0, "#e6f4ea"), (1, "#fff3bf"), (3, "#ffc078"), (6, "#fa5252")]
+
+
+@login_required
+def battle_map(request):
+    """挂图作战: the user's grid cells shaded by open findings, and the open findings as markers."""
+    user = request.user
+    filterset = selectors.finding_filter(user, request.GET)
+    cells = selectors.map_cells(user, filterset)
+    markers, truncated = selectors.map_markers(filterset)
+    busiest = sorted((c for c in cells if c["open"]), key=lambda c: (-c["open"], c["code"]))[:20]
+    map_data = {
+        "tiles": settings.MAP_TILES_URL,
+        "center": list(settings.MAP_CENTER),
+        "cells": cells,
+        "markers": markers,
+        "shades": CELL_SHADES,
+        "detailUrl": reverse("inspections:detail", args=["__code__"]),
+        "statuses": {value: str(label) for value, label in Status.choices},
+        "text": {"open": _("open findings"), "overdue": _("overdue")},
+    }
+    open_statuses = [(value, label) for value, label in Status.choices if value in Finding.OPEN_STATUSES]
+    return render(
+        request,
+        "inspections/map.html",
+        {
+            "map_data": map_data,
+            "cell_count": len(cells),
+            "open_total": sum(c["open"] for c in cells),
+            "marker_count": len(markers),
+            "truncated": truncated,
+            "busiest": busiest,
+            "shades": CELL_SHADES,
+            "can_report": permissions.can_report(user),
+            "filter_errors": filterset.form.errors,
+            "query": _query_without(request.GET, "page"),
+            **_filter_context(request),
+            "status_choices": open_statuses,
+        },
+    )
+
+
+# --- ledger --------------------------------------------------------------------------------
+
+
+@login_required
+def export(request):
+    """台账: the current filtered, scoped list as an Excel file, streamed from a temporary file."""
+    filterset = selectors.finding_filter(request.user, request.GET)
+    return exports.ledger_response(filterset.qs)

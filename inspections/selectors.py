@@ -1,0 +1,201 @@
+"""Reads behind the findings pages: every queryset starts from ``visible_to(user)``.
+
+The list, the battle map and the ledger export all filter with ``FindingFilter`` over the
+user's scope, so the three always agree on what "the current list" is.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from districts.models import Community, GridCell, Street, Unit
+from inspections import permissions
+from inspections.filters import FindingFilter
+from inspections.models import Category, Finding, FindingPhoto
+
+Status = Finding.Status
+
+#: Markers on the battle map are capped; the newest are shown.
+MAP_MARKER_CAP = 2000
+#: Under this many hours left an open finding is "due soon" (临期).
+DUE_SOON_HOURS = 4
+
+
+def finding_filter(user, params: QueryDict, *, exclude: tuple[str, ...] = ()) -> FindingFilter:
+    """The user's findings filtered by ``params`` (the list's GET query), minus ``exclude``."""
+    return FindingFilter(clean_params(params, exclude=("page", *exclude)), queryset=Finding.objects.visible_to(user))
+
+
+def clean_params(params: QueryDict, *, exclude: tuple[str, ...] = ()) -> QueryDict:
+    """The query without ``exclude`` and without empty values (a GET form sends ``status=`` for "all")."""
+    data = QueryDict(mutable=True)
+    for name, values in params.lists():
+        kept = [value for value in values if value.strip()]
+        if name not in exclude and kept:
+            data.setlist(name, kept)
+    return data
+
+
+def status_counts(user, params: QueryDict) -> dict[str, int]:
+    """How many of the filtered findings are in each status, ignoring the status filter itself.
+
+    One aggregate query (a filtered ``COUNT`` per status) over the scope and the other filters.
+    """
+    queryset = finding_filter(user, params, exclude=("status",)).qs
+    counts = queryset.order_by().aggregate(**{value: Count("pk", filter=Q(status=value)) for value in Status.values})
+    return {value: counts[value] or 0 for value in Status.values}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """What a list row says about the deadline: the text and its colour class."""
+
+    text: str
+    css: str
+
+
+def deadline_label(finding: Finding, now: datetime) -> Deadline:
+    """ "5 h left" / "3 h overdue" for an open finding; nothing for a closed one."""
+    if not finding.is_open:
+        return Deadline("", "")
+    seconds = finding.time_left(now).total_seconds()
+    overdue = seconds < 0
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        text = (_("%(minutes)s min overdue") if overdue else _("%(minutes)s min left")) % {"minutes": minutes}
+    else:
+        text = (_("%(hours)s h overdue") if overdue else _("%(hours)s h left")) % {"hours": minutes // 60}
+    if overdue:
+        return Deadline(text, "late")
+    return Deadline(text, "soon" if seconds < DUE_SOON_HOURS * 3600 else "ok")
+
+
+def annotate_deadlines(findings, now: datetime | None = None) -> None:
+    """Attach ``deadline`` (a ``Deadline``) to each finding of a page: no queries."""
+    now = now or timezone.now()
+    for finding in findings:
+        finding.deadline = deadline_label(finding, now)
+
+
+def filter_options(user) -> dict:
+    """The choices of the filter form, each from the user's own scope (three queries)."""
+    return {
+        "categories": list(Category.objects.filter(is_active=True).values_list("code", "name")),
+        "streets": list(Street.objects.visible_to(user).order_by("code").values_list("code", "name")),
+        "communities": list(
+            Community.objects.visible_to(user).order_by("street__code", "code").values_list("code", "name")
+        ),
+    }
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+def finding_for_detail(user, code: str) -> Finding | None:
+    """The finding numbered ``code`` if the user may see it (None otherwise: a 404)."""
+    return (
+        Finding.objects.visible_to(user)
+        .for_list()
+        .select_related("reporter", "responsible_person", "duplicate_of")
+        .filter(code=code)
+        .first()
+    )
+
+
+def timeline(finding: Finding) -> list:
+    return list(finding.events.select_related("actor"))
+
+
+def photos_by_stage(finding: Finding) -> dict[str, list[FindingPhoto]]:
+    stages: dict[str, list[FindingPhoto]] = {stage: [] for stage in FindingPhoto.Stage.values}
+    for photo in finding.photos.all():
+        stages[photo.stage].append(photo)
+    return stages
+
+
+def photo_stages_allowed(user, finding: Finding) -> list[str]:
+    """The stages the user may add a photo to now (the "add photo" form offers only these)."""
+    stages = []
+    if finding.is_open and permissions.can_add_photo(user, finding, FindingPhoto.Stage.BEFORE):
+        stages.append(FindingPhoto.Stage.BEFORE)
+    if finding.status == Status.RECTIFYING and permissions.can_add_photo(user, finding, FindingPhoto.Stage.AFTER):
+        stages.append(FindingPhoto.Stage.AFTER)
+    return stages
+
+
+def assignable_communities(user) -> QuerySet:
+    """Where a dispatcher may send a finding: the communities of their own reach."""
+    return Community.objects.visible_to(user).select_related("street").order_by("street__code", "code")
+
+
+def assignable_units(finding: Finding) -> QuerySet:
+    """The functional units of the finding's district (the workflow allows no other)."""
+    return Unit.objects.filter(district_id=finding.district_id).exclude(kind=Unit.Kind.DISCIPLINE).order_by("code")
+
+
+# --- battle map ----------------------------------------------------------------------------
+
+
+def map_cells(user, filterset: FindingFilter) -> list[dict]:
+    """The user's grid cells with their count of open (filtered) findings: two queries.
+
+    The counts come from one ``GROUP BY grid_cell`` over the filtered open findings; the cells
+    are narrowed by the street/community/grid filters, so the map shows what the list shows.
+    """
+    filterset.form.is_valid()  # a bad filter is ignored (and shown on the form), not fatal
+    data = getattr(filterset.form, "cleaned_data", {})
+    cells = GridCell.objects.visible_to(user)
+    if data.get("street"):
+        cells = cells.filter(community__street__code=data["street"])
+    if data.get("community"):
+        cells = cells.filter(community__code=data["community"])
+    if data.get("grid"):
+        cells = cells.filter(code=data["grid"])
+    counts = dict(
+        filterset.qs.open()
+        .filter(grid_cell__isnull=False)
+        .order_by()
+        .values("grid_cell")
+        .annotate(n=Count("pk"))
+        .values_list("grid_cell", "n")
+    )
+    rows = cells.order_by("code").values_list("pk", "code", "name", "community__name", "boundary")
+    return [
+        {"code": code, "name": name, "community": community, "open": counts.get(pk, 0), "boundary": boundary}
+        for pk, code, name, community, boundary in rows
+    ]
+
+
+def map_markers(filterset: FindingFilter, now: datetime | None = None) -> tuple[list[dict], bool]:
+    """The newest open (filtered) findings that have a point, capped; and whether the cap cut."""
+    now = now or timezone.now()
+    rows = list(
+        filterset.qs.open()
+        .filter(lat__isnull=False, lng__isnull=False)
+        .order_by("-reported_at", "-id")
+        .values_list("code", "lat", "lng", "status", "category__name", "address", "deadline_at")[: MAP_MARKER_CAP + 1]
+    )
+    truncated = len(rows) > MAP_MARKER_CAP
+    markers = [
+        {
+            "code": code,
+            "lat": lat,
+            "lng": lng,
+            "status": status,
+            "category": category,
+            "address": address,
+            "overdue": deadline_at < now,
+        }
+        for code, lat, lng, status, category, address, deadline_at in rows[:MAP_MARKER_CAP]
+    ]
+    return markers, truncated
+
+
+def report_cells(user, cap: int = 1000) -> list[dict]:
+    """Outlines for the intake map: the cells the user may see, at most ``cap`` of them."""
+    rows = GridCell.objects.visible_to(user).order_by("code").values_list("code", "name", "boundary")[:cap]
+    return [{"code": code, "name": name, "boundary": boundary} for code, name, boundary in rows]
