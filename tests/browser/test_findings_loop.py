@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from django.utils import translation
 
 from inspections.models import Category, Finding, FindingEvent
