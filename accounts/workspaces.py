@@ -7,8 +7,8 @@ from accounts.models import Role
 #: Role → (URL name of its workspace, title), in the order that decides for people with several.
 WORKSPACES = {
     Role.LEADER: ("campaign:dashboard", _("Leader's dashboard")),
-    Role.INSPECTOR: ("inspections:oversight", _("Oversight")),
-    Role.STREET_DISCIPLINE: ("inspections:oversight", _("Oversight")),
+    Role.INSPECTOR: ("oversight:queue", _("Oversight")),
+    Role.STREET_DISCIPLINE: ("oversight:queue", _("Oversight")),
     Role.STREET_STAFF: ("inspections:map", _("Battle map")),
     Role.SUPERVISOR: ("inspections:findings", _("Findings")),
     Role.COMMUNITY_WORKER: ("inspections:findings", _("Findings")),

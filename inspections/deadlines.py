@@ -92,10 +92,56 @@ def _py_time(value) -> datetime | None:
     return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
 
 
-def _claim(assignments: str, condition: str, params: list) -> list[Claimed]:
-    """One ``UPDATE ... WHERE <condition> RETURNING``: the rows this sweep, and only it, moved."""
+@dataclass(frozen=True)
+class Logged:
+    """A rung's event as SQL over the claimed row: ``at`` and ``payload`` are expressions, ``params`` theirs.
+
+    PostgreSQL only; the portable path, ``_write_events``, states the same rules in Python.
+    """
+
+    kind: str
+    at: str
+    payload: str = "'{}'"
+    params: tuple = ()
+
+
+#: ``deadline_at.isoformat()`` of the value read back, in SQL (the session's time zone is UTC):
+#: microseconds only when there are any, all six digits, as in the events ``_write_events`` writes.
+ISO_DEADLINE = (
+    "to_char(deadline_at AT TIME ZONE 'UTC', CASE WHEN date_trunc('second', deadline_at) = deadline_at "
+    """THEN 'YYYY-MM-DD"T"HH24:MI:SS' ELSE 'YYYY-MM-DD"T"HH24:MI:SS.US' END) || '+00:00'"""
+)
+
+
+def _logs_in_claim() -> bool:
+    """PostgreSQL writes the events in the claiming statement: a data-modifying CTE.
+
+    At 100,000 findings a rung's events then cost one ``INSERT ... SELECT`` inside the database
+    instead of 100,000 model instances and a ``VALUES`` list of megabytes (bench/README.md,
+    "Deadline sweep"). SQLite has no ``UPDATE`` inside ``WITH``.
+    """
+    return connection.vendor == "postgresql"
+
+
+def _claim(assignments: str, condition: str, params: list, *, log: Logged) -> list[Claimed]:
+    """One ``UPDATE ... WHERE <condition> RETURNING``: the rows this sweep, and only it, moved.
+
+    On PostgreSQL the same statement writes each claimed row's event (``log``); elsewhere the
+    caller writes them with ``_write_events``.
+    """
     table = Finding._meta.db_table
-    sql = f"UPDATE {table} SET {assignments} WHERE {condition} RETURNING {', '.join(RETURNED)}"  # noqa: S608
+    returned = ", ".join(RETURNED)
+    sql = f"UPDATE {table} SET {assignments} WHERE {condition} RETURNING {returned}"  # noqa: S608
+    if _logs_in_claim():
+        # A data-modifying CTE runs to completion whether or not the outer SELECT reads it, and
+        # sees exactly the rows the UPDATE claimed: the guard in the WHERE clause is unchanged.
+        sql = (
+            f"WITH claimed AS ({sql}), logged AS ("  # noqa: S608
+            f"INSERT INTO {FindingEvent._meta.db_table} (finding_id, kind, from_status, to_status, note, at, payload) "
+            f"SELECT id, %s, '', '', '', {log.at}, ({log.payload})::jsonb FROM claimed"
+            f") SELECT {returned} FROM claimed"
+        )
+        params = [*params, log.kind, *log.params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -119,11 +165,13 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
             f"status IN ({_in(WORKING)}) AND reminded_at IS NULL AND escalation_level = 0 "
             "AND deadline_at > %s AND deadline_at <= %s",
             [t(now), *WORKING, t(now), t(now + remind_before)],
+            log=Logged(Kind.REMINDED, "%s", f"jsonb_build_object('deadline', {ISO_DEADLINE})", (t(now),)),
         )
         result.ack_late = _claim(
             "ack_late_at = ack_deadline_at",
             "status = %s AND ack_late_at IS NULL AND ack_deadline_at <= %s",
             [str(Finding.Status.DISPATCHED), t(now)],
+            log=Logged(Kind.ACK_LATE, "ack_deadline_at"),
         )
         # Overdue before escalated: after a long outage one sweep takes a finding 0 → 1 → 2,
         # each step with its own event and date.
@@ -131,18 +179,23 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
             "escalation_level = 1",
             f"status IN ({_in(OPEN)}) AND escalation_level < 1 AND deadline_at <= %s",
             [*OPEN, t(now)],
+            log=Logged(Kind.OVERDUE, "deadline_at", """'{"level": 1}'"""),
         )
         result.escalated = _claim(
             "escalation_level = 2",
             f"status IN ({_in(OPEN)}) AND escalation_level < 2 AND deadline_at <= %s",
             [*OPEN, t(now - escalate_after)],
+            log=Logged(Kind.ESCALATED, "deadline_at + %s", """'{"level": 2}'""", (escalate_after,)),
         )
-        _write_events(result, now=now, escalate_after=escalate_after)
+        if not _logs_in_claim():
+            _write_events(result, now=now, escalate_after=escalate_after)
         _notify(result, now=now)
     return result
 
 
 def _write_events(result: SweepResult, *, now: datetime, escalate_after) -> None:
+    """The claimed rows' events with one ``bulk_create``: the portable path (see ``Logged``)."""
+
     def event(row: Claimed, kind: str, at: datetime, **payload) -> FindingEvent:
         return FindingEvent(finding_id=row.id, actor=None, kind=kind, at=at, payload=payload)
 
@@ -210,7 +263,7 @@ def _notify(result: SweepResult, *, now: datetime) -> None:
     for (rung, user_id), (user, codes) in digests.items():
         shown = "、".join(codes[:20]) + ("…" if len(codes) > 20 else "")
         link = (
-            reverse("inspections:oversight")
+            reverse("oversight:queue")
             if rung in ("overdue-discipline", "escalated")
             else (reverse("inspections:findings") + "?overdue=true")
         )

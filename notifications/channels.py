@@ -64,6 +64,17 @@ def deliver_sms(notification) -> None:
     sms_backend().send(phone=phone, text=f"{notification.subject} {notification.body}".strip())
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is no acceptance: urllib would follow a 301/302/303 with a GET that drops the body,
+    and the 200 of the page it lands on would mark the callback delivered. It fails instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_callback_opener = urllib.request.build_opener(_RefuseRedirects)
+
+
 def deliver_callback(notification) -> None:
     """POST the JSON payload to the target URL, signed; any non-2xx answer is a failure."""
     if not notification.target:
@@ -80,7 +91,7 @@ def deliver_callback(notification) -> None:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.CALLBACK_TIMEOUT) as response:  # noqa: S310
+        with _callback_opener.open(request, timeout=settings.CALLBACK_TIMEOUT) as response:
             if not 200 <= response.status < 300:
                 raise DeliveryError(f"HTTP {response.status}")
     except urllib.error.HTTPError as exc:

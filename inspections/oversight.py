@@ -1,0 +1,435 @@
+"""/oversight/: the discipline bodies' workspace (DESIGN §1, §5).
+
+The overdue queue, accountability cases (问责), printable supervision notices (督办通知书) and
+unit performance. Only discipline roles work here: anyone else gets the 403 page. What a
+discipline officer sees is their reach as such (``accountability.findings_in_reach``,
+``AccountabilityCase.objects.visible_to``): a district inspector the district, a street
+discipline officer the street; anything outside it is a 404. Every change goes through
+``inspections.accountability``: ``Forbidden`` is the 403 page, ``Conflict`` a message on the
+case page, ``Invalid`` the form again with the error on its field (400).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from districts.models import Street, StreetQuerySet
+from inspections import accountability, selectors, stats
+from inspections.accountability import DISCIPLINE_ROLES, can_handle_cases, findings_in_reach, hours_overdue
+from inspections.forms import add_workflow_error
+from inspections.models import AccountabilityCase, CaseFinding, Finding, FindingEvent, FindingQuerySet
+from inspections.oversight_forms import (
+    LEVEL_CHOICES,
+    CaseNoteForm,
+    DecideCaseForm,
+    OpenCaseForm,
+    OverdueFilter,
+    PerformanceForm,
+    period_bounds,
+    resolve_period,
+)
+from inspections.workflow import Conflict, Forbidden, Invalid
+
+PAGE_SIZE = 50
+
+
+def _forbidden(request, message: str = "") -> HttpResponse:
+    message = message or _("Only the discipline bodies work here.")
+    return render(request, "inspections/forbidden.html", {"message": message}, status=403)
+
+
+def discipline_only(view):
+    """Log in first; then anyone but a discipline officer gets the 403 page."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_handle_cases(request.user):
+            return _forbidden(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def overdue_findings(user, now: datetime) -> FindingQuerySet:
+    """Open findings in the user's reach (as a discipline body) past their deadline or marked overdue.
+
+    The deadline test catches what the sweep has not marked yet (it runs every minute).
+    """
+    return findings_in_reach(user).open().filter(Q(deadline_at__lt=now) | Q(escalation_level__gte=1))
+
+
+def _timeline_prefetch() -> Prefetch:
+    return Prefetch("events", queryset=FindingEvent.objects.select_related("actor"))
+
+
+def _queue_options(findings: FindingQuerySet) -> dict[str, list[tuple[str, str]]]:
+    """The filter choices: the streets, communities, units and categories found in the queue (one query)."""
+    found: dict[str, set[tuple[str, str]]] = {key: set() for key in ("streets", "communities", "units", "categories")}
+    rows = (
+        findings.order_by()
+        .values_list(
+            "street__code",
+            "street__name",
+            "community__code",
+            "community__name",
+            "responsible_unit__code",
+            "responsible_unit__name",
+            "category__code",
+            "category__name",
+        )
+        .distinct()
+    )
+    for street, street_name, community, community_name, unit, unit_name, category, category_name in rows:
+        for key, code, name in (
+            ("streets", street, street_name),
+            ("communities", community, community_name),
+            ("units", unit, unit_name),
+            ("categories", category, category_name),
+        ):
+            if code:
+                found[key].add((code, name))
+    return {key: sorted(values) for key, values in found.items()}
+
+
+def visible_cases(user):
+    """The cases the user may see (discipline roles only), with what every page of them shows."""
+    return AccountabilityCase.objects.visible_to(user).select_related(
+        "district", "street", "responsible_unit", "responsible_community", "responsible_person"
+    )
+
+
+def _case_or_404(user, pk: int) -> AccountabilityCase:
+    case = visible_cases(user).select_related("opened_by", "decided_by").filter(pk=pk).first()
+    if case is None:
+        raise Http404(_("No such case in your area."))
+    return case
+
+
+def _finding_or_404(user, code: str) -> Finding:
+    finding = findings_in_reach(user).for_list().select_related("responsible_person").filter(code=code).first()
+    if finding is None:
+        raise Http404(_("No such finding in your area."))
+    return finding
+
+
+def _issuer(user, district, street) -> str:
+    """Who signs a notice: the district commission for an inspector, else the street's committee."""
+    if user.is_superuser or user.has_role(Role.INSPECTOR) or street is None:
+        return _("%(district)s Commission for Discipline Inspection and Supervision") % {"district": district.name}
+    return _("%(street)s Discipline Working Committee") % {"street": street.name}
+
+
+def _query_without(params, *names: str) -> str:
+    return selectors.clean_params(params, exclude=names).urlencode()
+
+
+# --- the overdue queue ---------------------------------------------------------------------
+
+
+@discipline_only
+def queue(request):
+    """Everything overdue in the user's reach, most overdue first, with a case to open from ticked rows."""
+    return _render_queue(request, OpenCaseForm())
+
+
+def _render_queue(request, form: OpenCaseForm, *, status: int = 200) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    overdue = overdue_findings(user, now)
+    filterset = OverdueFilter(selectors.clean_params(request.GET, exclude=("page",)), queryset=overdue)
+    cases = AccountabilityCase.objects.visible_to(user)
+    findings = (
+        filterset.qs.for_list()
+        .select_related("responsible_person")
+        .prefetch_related(
+            _timeline_prefetch(),
+            Prefetch(
+                "case_links",
+                queryset=CaseFinding.objects.filter(case__in=cases).select_related("case").order_by("case_id"),
+                to_attr="visible_case_links",
+            ),
+        )
+        .order_by("deadline_at", "id")
+    )
+    paginator = Paginator(findings, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for finding in page.object_list:
+        finding.hours_overdue = hours_overdue(finding, now)
+    ticked = set(form.data.getlist("findings")) if form.is_bound else set()
+    values = {name: request.GET.get(name, "") for name in OverdueFilter.base_filters}
+    return render(
+        request,
+        "oversight/queue.html",
+        {
+            "current": "queue",
+            "page": page,
+            "paginator": paginator,
+            "form": form,
+            "ticked": ticked,
+            "values": values,
+            "filter_errors": filterset.form.errors,
+            "levels": LEVEL_CHOICES,
+            "query": _query_without(request.GET),
+            "page_query": _query_without(request.GET, "page"),
+            **_queue_options(overdue),
+        },
+        status=status,
+    )
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+@discipline_only
+@require_POST
+def case_new(request):
+    """Open a case from the queue's ticked findings; it is pre-filled from them (``open_case``)."""
+    form = OpenCaseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = accountability.open_case(
+                actor=request.user, codes=data["findings"], title=data["title"], summary=data["summary"]
+            )
+        except Forbidden as error:
+            return _forbidden(request, error.message)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        except Invalid as error:
+            add_workflow_error(form, error)
+        else:
+            messages.success(request, _("Case opened: %(title)s") % {"title": case.title})
+            return redirect("oversight:case", pk=case.pk)
+    return _render_queue(request, form, status=400)
+
+
+@discipline_only
+def case_list(request):
+    """The cases in the user's reach, newest first, optionally by state."""
+    cases = visible_cases(request.user).annotate(finding_count=Count("case_findings")).order_by("-opened_at", "-id")
+    state = request.GET.get("state", "")
+    if state in AccountabilityCase.State.values:
+        cases = cases.filter(state=state)
+    paginator = Paginator(cases, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    states = AccountabilityCase.State
+    chips = [{"value": "", "label": _("All"), "active": state not in states.values}]
+    chips += [{"value": value, "label": label, "active": state == value} for value, label in states.choices]
+    return render(
+        request,
+        "oversight/case_list.html",
+        {
+            "current": "cases",
+            "page": page,
+            "paginator": paginator,
+            "chips": chips,
+            "page_query": _query_without(request.GET, "page"),
+        },
+    )
+
+
+def _case_findings(case: AccountabilityCase) -> list[CaseFinding]:
+    return list(
+        case.case_findings.select_related(
+            "finding__category", "finding__community", "finding__street", "finding__responsible_unit"
+        )
+        .prefetch_related(Prefetch("finding__events", queryset=FindingEvent.objects.select_related("actor")))
+        .order_by("deadline_at", "id")
+    )
+
+
+def _render_case(
+    request,
+    case: AccountabilityCase,
+    *,
+    decide_form: DecideCaseForm | None = None,
+    note_form: CaseNoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    links = _case_findings(case)
+    return render(
+        request,
+        "oversight/case_detail.html",
+        {
+            "current": "cases",
+            "case": case,
+            "links": links,
+            "total_hours": sum((link.hours_overdue for link in links), Decimal("0")),
+            "events": list(case.events.select_related("actor")),
+            "decide_form": decide_form or DecideCaseForm(),
+            "note_form": note_form or CaseNoteForm(),
+            "decide_open": decide_form is not None,
+            "note_open": note_form is not None,
+        },
+        status=status,
+    )
+
+
+@discipline_only
+def case_detail(request, pk: int):
+    """One case: who answers for it, its findings with the facts as they stood and their timelines."""
+    return _render_case(request, _case_or_404(request.user, pk))
+
+
+@discipline_only
+@require_POST
+def case_decide(request, pk: int):
+    """Record the outcome, once."""
+    case = _case_or_404(request.user, pk)
+    back = redirect("oversight:case", pk=case.pk)
+    if case.state != AccountabilityCase.State.OPEN:
+        messages.error(request, _("This case has already been decided."))
+        return back
+    form = DecideCaseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = accountability.decide_case(
+                actor=request.user,
+                case=case,
+                outcome=data["outcome"],
+                review=data["review"],
+                decision_date=data["decision_date"],
+                document_no=data["document_no"],
+            )
+        except Forbidden as error:
+            return _forbidden(request, error.message)
+        except Conflict as error:
+            messages.error(request, error.message)
+            return back
+        except Invalid as error:
+            add_workflow_error(form, error)
+        else:
+            messages.success(request, _("Decision recorded: %(outcome)s") % {"outcome": case.get_outcome_display()})
+            return back
+    return _render_case(request, case, decide_form=form, status=400)
+
+
+@discipline_only
+@require_POST
+def case_note(request, pk: int):
+    """Add a step of the review to the case's history."""
+    case = _case_or_404(request.user, pk)
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            accountability.add_note(actor=request.user, case=case, note=form.cleaned_data["note"])
+        except Forbidden as error:
+            return _forbidden(request, error.message)
+        except Invalid as error:
+            add_workflow_error(form, error)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("oversight:case", pk=case.pk)
+    return _render_case(request, case, note_form=form, status=400)
+
+
+# --- printable notices (督办通知书) ----------------------------------------------------------
+
+
+@discipline_only
+def case_notice(request, pk: int):
+    """The supervision notice of a case: to the responsible side, listing its overdue findings."""
+    case = _case_or_404(request.user, pk)
+    return render(
+        request,
+        "oversight/notice.html",
+        {
+            "case": case,
+            "links": _case_findings(case),
+            "number": f"{timezone.localtime(case.opened_at):%Y}-{case.pk:04d}",
+            "addressee": case.responsible_unit or case.responsible_community or case.district,
+            "person": case.responsible_person,
+            "issuer": _issuer(request.user, case.district, case.street),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@discipline_only
+def finding_notice(request, code: str):
+    """The supervision notice of one finding in the user's reach."""
+    finding = _finding_or_404(request.user, code)
+    return render(
+        request,
+        "oversight/notice.html",
+        {
+            "finding": finding,
+            "hours": hours_overdue(finding, timezone.now()),
+            "number": finding.code,
+            "addressee": finding.responsible_unit or finding.community or finding.district,
+            "person": finding.responsible_person,
+            "issuer": _issuer(request.user, finding.district, finding.street),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- performance ---------------------------------------------------------------------------
+
+
+def streets_in_reach(user):
+    """The streets the user oversees as a discipline body."""
+    condition = user.visibility_filter(StreetQuerySet.scope_paths, roles=DISCIPLINE_ROLES)
+    return Street.objects.none() if condition is None else Street.objects.filter(condition).order_by("code")
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+@discipline_only
+def performance(request):
+    """按时签收率, 按期整改率, overdue, 返工率, 延期率 and hours to close per unit, community or street."""
+    user = request.user
+    streets = list(streets_in_reach(user).values_list("code", "name"))
+    params = selectors.clean_params(request.GET)
+    form = PerformanceForm(params or None, streets=streets)
+    rows, status, chosen = [], 200, {}
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        data = form.cleaned_data if form.is_bound else {"street": "", "group": "unit"}
+        start, end = (data["from"], data["to"]) if form.is_bound else resolve_period()
+        findings = findings_in_reach(user)
+        if data["street"]:
+            findings = findings.filter(street__code=data["street"])
+        begin, finish = period_bounds(start, end)
+        chosen = {"from": start, "to": end, "group": data["group"], "street": data["street"]}
+        rows = [
+            {
+                "row": row,
+                "ack": _percent(row.ack_in_time_rate),
+                "closed": _percent(row.closed_in_time_rate),
+                "returned": _percent(row.return_rate),
+                "extended": _percent(row.extension_rate),
+            }
+            for row in stats.performance(findings, start=begin, end=finish, group=data["group"])
+        ]
+    api_query = ""
+    if chosen:
+        api_query = f"from={chosen['from']:%Y-%m-%d}&to={chosen['to']:%Y-%m-%d}&group={chosen['group']}"
+        if chosen["street"]:
+            api_query += f"&street={chosen['street']}"
+    return render(
+        request,
+        "oversight/performance.html",
+        {"current": "performance", "form": form, "rows": rows, "chosen": chosen, "api_query": api_query},
+        status=status,
+    )
