@@ -176,7 +176,7 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
         # Overdue before escalated: after a long outage one sweep takes a finding 0 → 1 → 2,
         # each step with its own event and date.
         result.overdue = _claim(
-            "escalation_level = 1",
+            "escalation_level = 1, overdue_at = COALESCE(overdue_at, deadline_at)",
             f"status IN ({_in(OPEN)}) AND escalation_level < 1 AND deadline_at <= %s",
             [*OPEN, t(now)],
             log=Logged(Kind.OVERDUE, "deadline_at", """'{"level": 1}'"""),

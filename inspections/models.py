@@ -139,6 +139,9 @@ class Finding(models.Model):
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     ack_late_at = models.DateTimeField(_("acknowledgement late since"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    # When it first went overdue; kept when an approved extension restarts the ladder, so that
+    # the statistics still count it.
+    overdue_at = models.DateTimeField(_("first overdue at"), null=True, blank=True)
     return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
     duplicate_of = models.ForeignKey(

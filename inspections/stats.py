@@ -5,7 +5,8 @@ Definitions, over the findings reported in [start, end) and dispatched to someon
 - total: those findings;
 - 按时签收率 (acknowledged in time): acknowledged no later than ``ack_deadline_at``, / total;
 - 按期整改率 (closed in time): closed (verified) no later than ``deadline_at``, / total;
-- overdue: went overdue at some point (``escalation_level`` ≥ 1), still open or not;
+- overdue: went overdue at some point (``overdue_at`` set), still open or not, even when an
+  extension was approved afterwards;
 - 返工率 (returned): returned for rework at least once, / total;
 - 延期率 (extended): granted at least one extension, / total;
 - average hours to close: from report to verification, over the closed ones.
@@ -73,7 +74,7 @@ def performance(findings: QuerySet, *, start: datetime, end: datetime, group: st
             total=Count("id"),
             ack_in_time=Count("id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("ack_deadline_at"))),
             closed_in_time=Count("id", filter=closed & Q(closed_at__lte=F("deadline_at"))),
-            overdue=Count("id", filter=Q(escalation_level__gte=1)),
+            overdue=Count("id", filter=Q(overdue_at__isnull=False)),
             returned=Count("id", filter=Q(return_count__gt=0)),
             extended=Count("id", filter=Q(extension_count__gt=0)),
             to_close=Avg(

@@ -11,5 +11,4 @@ urlpatterns = [
     path("findings/<str:code>/", views.detail, name="detail"),
     path("findings/<str:code>/<slug:action>/", views.act, name="act"),
     path("map/", views.battle_map, name="map"),
-    path("oversight/", views.oversight, name="oversight"),
 ]

@@ -29,20 +29,6 @@ PAGE_SIZE = 50
 Status = Finding.Status
 
 
-def _placeholder(title, text):
-    @login_required
-    def view(request):
-        memberships = request.user.memberships_cached
-        return render(request, "workspace.html", {"title": title, "text": text, "memberships": memberships})
-
-    return view
-
-
-oversight = _placeholder(
-    gettext_lazy("Oversight"), gettext_lazy("Overdue problems and accountability cases will be shown here.")
-)
-
-
 def _forbidden(request, message: str = "") -> HttpResponse:
     message = message or _("Your role does not allow this.")
     return render(request, "inspections/forbidden.html", {"message": message}, status=403)

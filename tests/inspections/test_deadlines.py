@@ -140,3 +140,18 @@ def test_sweep_statements_do_not_grow_with_the_number_of_findings(
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite splits bulk inserts by its variable limit")
     assert _statements(geo, category, 3) == _statements(geo, category, 60)
+
+
+def test_overdue_mark_survives_an_approved_extension(geo, category):
+    (finding,) = due(geo, category, hours_ago=1)
+    first_deadline = finding.deadline_at
+    deadlines.sweep(now=T0)
+    finding.refresh_from_db()
+    assert finding.overdue_at == first_deadline
+    # An approved extension restarts the ladder; when the new deadline passes too, the mark
+    # still says when the finding first went overdue.
+    Finding.objects.filter(pk=finding.pk).update(escalation_level=0, deadline_at=T0 + timedelta(hours=5))
+    deadlines.sweep(now=T0 + timedelta(hours=6))
+    finding.refresh_from_db()
+    assert finding.escalation_level == 1
+    assert finding.overdue_at == first_deadline

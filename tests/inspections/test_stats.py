@@ -66,6 +66,8 @@ def made(cell, category, *, at=T, ack=None, closed=None, deadline=24 * H, **fiel
         "closed_at": at + closed if closed is not None else None,
         **fields,
     }
+    if values.get("escalation_level", 0) >= 1:
+        values.setdefault("overdue_at", values["deadline_at"])  # as the sweep marks it
     return FindingFactory(grid_cell=cell, category=category, **values)
 
 
