@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -148,7 +149,7 @@ def test_an_unknown_or_out_of_reach_finding_is_a_field_error(login, street_disci
 def test_an_empty_list_of_findings_is_a_field_error(login, inspector):
     response = login(inspector).post(CASES, {"findings": []}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"findings": ["Choose at least one overdue finding."]}
+    assert response.json() == {"findings": [gettext("Choose at least one overdue finding.")]}
 
 
 def test_findings_of_two_responsible_sides_make_no_case(login, inspector, geo, category, unit_category):
@@ -237,7 +238,7 @@ def test_a_second_decision_is_a_conflict(login, inspector, case):
     assert api.post(url(case, "decide"), decision(), format="json").status_code == 200
     response = api.post(url(case, "decide"), decision(outcome="sanction"), format="json")
     assert response.status_code == 409
-    assert response.json() == {"detail": "This case has already been decided."}
+    assert response.json() == {"detail": gettext("This case has already been decided.")}
     case.refresh_from_db()
     assert case.outcome == AccountabilityCase.Outcome.TALK
     assert FindingEvent.objects.filter(kind=FindingEvent.Kind.CASE_DECIDED).count() == 2  # one per finding

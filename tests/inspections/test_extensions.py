@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from inspections.models import Extension, Finding, FindingEvent
@@ -110,7 +111,7 @@ def test_asking_after_the_deadline_is_a_conflict(login, community_worker, findin
     pinned.move_to(DEADLINE + timedelta(minutes=1))
     response = ask(login(community_worker), finding)
     assert response.status_code == 409
-    assert "deadline has passed" in response.json()["detail"]
+    assert response.json()["detail"] == gettext("The deadline has passed; an extension must be asked for before it.")
     assert not Extension.objects.exists()
     assert Kind.EXTENSION_REQUESTED not in kinds(finding)
 
@@ -118,7 +119,9 @@ def test_asking_after_the_deadline_is_a_conflict(login, community_worker, findin
 def test_a_second_request_while_one_waits_is_a_conflict(login, community_worker, finding, pending):
     response = ask(login(community_worker), finding, until=(LATER + timedelta(days=1)).isoformat())
     assert response.status_code == 409
-    assert "already waiting" in response.json()["detail"]
+    assert response.json()["detail"] == gettext(
+        "An extension request for this finding is already waiting for a decision."
+    )
     assert Extension.objects.count() == 1
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from inspections import accountability
@@ -53,8 +54,15 @@ def as_user(client, user):
 def overdue(geo, category, *, hours: float = 30, cell=None, level: int = 1, **fields) -> Finding:
     """A finding whose 24-hour deadline passed ``hours`` ago."""
     reported = NOW - timedelta(hours=24 + hours)
+    # As the sweep leaves it: the level, and when it first went overdue.
+    overdue_at = reported + timedelta(hours=24) if level >= 1 else None
     return FindingFactory(
-        grid_cell=cell or geo.cell, category=category, reported_at=reported, escalation_level=level, **fields
+        grid_cell=cell or geo.cell,
+        category=category,
+        reported_at=reported,
+        escalation_level=level,
+        overdue_at=overdue_at,
+        **fields,
     )
 
 
@@ -504,7 +512,7 @@ def test_performance_page_shows_each_units_numbers(client, geo, inspector, unit_
 def test_performance_page_refuses_a_period_that_ends_before_it_starts(client, inspector):
     response = as_user(client, inspector).get(PERFORMANCE, {"from": "2026-11-20", "to": "2026-11-01"})
     assert response.status_code == 400
-    assert "The start of the period is after its end." in response.content.decode()
+    assert gettext("The start of the period is after its end.") in response.content.decode()
 
 
 def test_performance_page_offers_only_the_streets_in_reach(client, geo, street_discipline):
