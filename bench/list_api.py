@@ -1,0 +1,207 @@
+"""Benchmark: the findings list API (GET /api/v1/findings/) at 100,000 and at 1,000,000 findings.
+
+Run by hand against PostgreSQL, never by the test suite:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chuangcheng .venv/bin/python bench/list_api.py
+
+It works in its own database on the same server (``chuangcheng_bench``, or BENCH_DATABASE),
+created and migrated when missing, so the database in DATABASE_URL is never touched:
+
+1. load the demo geography, people and categories (``seed_demo``), and empty the findings
+   unless exactly 100,000 are there from an earlier run;
+2. seed up to 100,000 findings (``inspections.demo.seed_findings``), VACUUM ANALYZE, and measure
+   each case: the median wall time of REPEAT requests through ``django.test.Client``
+   (after WARMUP), and the number of queries of one request (``CaptureQueriesContext``);
+3. top up to 1,000,000 findings, VACUUM ANALYZE, and measure again;
+4. print the seeding times and a table of both runs side by side with their ratios.
+
+A list whose cost does not grow with the data has a time ratio near 1 and equal query counts.
+"""
+
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# BENCH_SMALL and BENCH_LARGE shrink a trial run; the recorded results use the defaults.
+SMALL = int(os.environ.get("BENCH_SMALL", 100_000))
+LARGE = int(os.environ.get("BENCH_LARGE", 1_000_000))
+WARMUP, REPEAT = 2, 10
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "chuangcheng_bench")
+STREET_STAFF, LEADER = "street-ganshiqiao", "leader"
+CASES = [
+    ("street staff: first page", STREET_STAFF, "/api/v1/findings/"),
+    ("street staff: dispatched & overdue", STREET_STAFF, "/api/v1/findings/?status=dispatched&overdue=true"),
+    ("street staff: q=纬二路", STREET_STAFF, "/api/v1/findings/?q=纬二路"),
+    ("leader: first page", LEADER, "/api/v1/findings/"),
+    ("leader: dispatched & overdue", LEADER, "/api/v1/findings/?status=dispatched&overdue=true"),
+    ("leader: q=纬二路", LEADER, "/api/v1/findings/?q=纬二路"),
+]
+
+
+def use_bench_database() -> str:
+    """Point DATABASE_URL at the bench database, creating it on the same server if missing."""
+    import psycopg2
+    from psycopg2 import sql
+
+    url = os.environ.get("DATABASE_URL", "")
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/chuangcheng")
+    server = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+    )
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+            print(f"created database {BENCH_DATABASE}", file=sys.stderr)
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0]
+    server.close()
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+    return version
+
+
+def setup() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # django.test.Client talks to "testserver" over plain HTTP.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.SECURE_SSL_REDIRECT = False
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", password=os.urandom(12).hex(), verbosity=0, stdout=io.StringIO())
+
+
+def empty_findings() -> None:
+    from django.db import connection
+
+    from inspections.models import DailySequence, Finding
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Finding._meta.db_table} CASCADE")
+    DailySequence.objects.all().delete()
+
+
+def seed_to(total: int, *, seed: int) -> float | None:
+    """Add findings up to ``total``; the seconds it took (None when nothing was added)."""
+    from django.db import connection
+
+    from inspections.demo import seed_findings
+    from inspections.models import Finding
+
+    have = Finding.objects.count()
+    if have >= total:
+        return None
+    started = time.monotonic()
+
+    def progress(done: int, count: int) -> None:
+        print(f"  seeding {done:,}/{count:,} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+
+    seed_findings(count=total - have, seed=seed, progress=progress)
+    seconds = time.monotonic() - started
+    with connection.cursor() as cursor:
+        # The tables as autovacuum leaves them a little after a bulk load: planner statistics,
+        # and the visibility map that lets a count be answered from an index alone.
+        cursor.execute("VACUUM (ANALYZE) inspections_finding")
+        cursor.execute("VACUUM (ANALYZE) inspections_findingevent")
+    return seconds
+
+
+def measure() -> dict[str, tuple[float, int, int]]:
+    """Per case: (median seconds, queries of one request, count in the response)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    results = {}
+    clients = {}
+    for name, username, url in CASES:
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+        for _ in range(WARMUP):
+            assert client.get(url).status_code == 200, url
+        times = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+        results[name] = (statistics.median(times), len(queries), response.json()["count"])
+        print(
+            f"  {name}: {results[name][0] * 1000:.1f} ms, {len(queries)} queries, count={results[name][2]:,}; "
+            f"slowest query {float(slowest['time']) * 1000:.1f} ms: {slowest['sql'][:100]}",
+            file=sys.stderr,
+        )
+    return results
+
+
+def table(small: dict, large: dict) -> str:
+    a, b = _short(SMALL), _short(LARGE)
+    lines = [
+        f"| case | N={a} time | N={a} queries | N={b} time | N={b} queries | time ratio | query ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, _, _ in CASES:
+        (t1, q1, _), (t2, q2, _) = small[name], large[name]
+        lines.append(
+            f"| {name} | {t1 * 1000:.1f} ms | {q1} | {t2 * 1000:.1f} ms | {q2} | {t2 / t1:.2f} | {q2 / q1:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def _short(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def main() -> None:
+    version = use_bench_database()
+    setup()
+    from inspections.models import Finding
+
+    if Finding.objects.count() not in (0, SMALL):
+        print("emptying the findings of an earlier run", file=sys.stderr)
+        empty_findings()
+    print(f"N={SMALL:,}", file=sys.stderr)
+    first = seed_to(SMALL, seed=1)
+    small = measure()
+    print(f"N={LARGE:,}", file=sys.stderr)
+    second = seed_to(LARGE, seed=2)
+    large = measure()
+
+    print(f"machine: {os.cpu_count()} cores; {version.split(',')[0]}; Python {sys.version.split()[0]}")
+    print(f"requests: median of {REPEAT} after {WARMUP} warm-up, django.test.Client in process")
+    if first is not None:
+        print(f"seeding the first {SMALL:,} findings: {first:.0f} s")
+    if second is not None:
+        print(f"seeding {LARGE - SMALL:,} more (to {LARGE:,}): {second:.0f} s")
+    if first is not None and second is not None:
+        print(f"seeding {LARGE:,} findings in all: {first + second:.0f} s")
+    print(table(small, large))
+
+
+if __name__ == "__main__":
+    main()

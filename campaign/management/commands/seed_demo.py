@@ -1,0 +1,85 @@
+"""``manage.py seed_demo [--password P] [--findings N | --findings-if-empty N] [--seed S]``."""
+
+import secrets
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import seed_demo_users
+from districts.demo import seed_demo_geography
+from inspections.demo import seed_categories, seed_findings
+from inspections.models import Finding
+
+
+class Command(BaseCommand):
+    """Seed the demo data; runs unscoped like every management command.
+
+    The geography, units, people and categories are idempotent. ``--findings N`` is not: it
+    adds N generated findings each time; ``--findings-if-empty N`` adds them only to a database
+    without any finding (the first ``make run``).
+
+    Prints the password, then one line per demo login: ``username<TAB>role<TAB>scope code``
+    (``-`` for a role held in no place), then ``findings: N added`` when findings were asked
+    for. Progress of the findings goes to stderr.
+    """
+
+    help = (
+        "Load the demo geography (Jinan, Shizhong district), its units, one demo user per role "
+        "and scope, and the campaign's categories. Safe to run again: it creates nothing twice. "
+        "Every demo user gets the password given, or a new random one, which is printed. "
+        "--findings N adds N generated findings of the last 60 days (every run adds more)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--password", help="The password of every demo user (default: a new random one).")
+        findings = parser.add_mutually_exclusive_group()
+        findings.add_argument(
+            "--findings", type=int, default=0, metavar="N", help="Add N generated findings with their histories."
+        )
+        findings.add_argument(
+            "--findings-if-empty",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Add N generated findings only if there are no findings at all.",
+        )
+        parser.add_argument("--seed", type=int, default=0, help="Seed of the findings' random generator (default: 0).")
+
+    def handle(
+        self,
+        *args,
+        password: str | None = None,
+        findings: int = 0,
+        findings_if_empty: int = 0,
+        seed: int = 0,
+        **options,
+    ) -> None:
+        if password is None:
+            password = secrets.token_urlsafe(12)
+        elif not password:
+            raise CommandError("The password must not be empty.")
+        if findings < 0 or findings_if_empty < 0:
+            raise CommandError("The number of findings must not be negative.")
+        # One transaction: a failure half-way leaves the data as it was.
+        with transaction.atomic():
+            seed_demo_geography()
+            accounts = seed_demo_users(password=password)
+            seed_categories()
+        self.stdout.write(f"password\t{password}")
+        for account in accounts:
+            self.stdout.write(f"{account.username}\t{account.role}\t{account.scope_code}")
+        if findings or findings_if_empty:
+            count = findings or (0 if Finding.objects.exists() else findings_if_empty)
+            added = seed_findings(count=count, seed=seed, progress=self._progress(options["verbosity"]))
+            self.stdout.write(f"findings: {added} added")
+
+    def _progress(self, verbosity: int):
+        if verbosity < 1:
+            return None
+        started = time.monotonic()
+
+        def report(done: int, total: int) -> None:
+            self.stderr.write(f"findings: {done}/{total} ({time.monotonic() - started:.1f} s)")
+
+        return report
