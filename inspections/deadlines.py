@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from inspections.models import Finding, FindingEvent
@@ -250,12 +250,25 @@ def _notify(result: SweepResult, *, now: datetime) -> None:
         add("escalated", found[(Role.INSPECTOR, row.district_id)], row.code)
         add("escalated", found[(Role.STREET_DISCIPLINE, row.street_id)], row.code)
 
+    # One function per rung, so that each plural pair stays a literal ngettext() call.
     subjects = {
-        "reminded": _("%(count)s finding(s) due within %(hours)s hours"),
-        "ack_late": _("%(count)s finding(s) not acknowledged in time"),
-        "overdue": _("%(count)s finding(s) are overdue: rectify them now"),
-        "overdue-discipline": _("%(count)s finding(s) in your street are overdue"),
-        "escalated": _("%(count)s finding(s) escalated to the district discipline commission"),
+        "reminded": lambda n: ngettext(
+            "%(count)s finding is due within %(hours)s hours", "%(count)s findings are due within %(hours)s hours", n
+        ),
+        "ack_late": lambda n: ngettext(
+            "%(count)s finding was not acknowledged in time", "%(count)s findings were not acknowledged in time", n
+        ),
+        "overdue": lambda n: ngettext(
+            "%(count)s finding is overdue: rectify it now", "%(count)s findings are overdue: rectify them now", n
+        ),
+        "overdue-discipline": lambda n: ngettext(
+            "%(count)s finding in your street is overdue", "%(count)s findings in your street are overdue", n
+        ),
+        "escalated": lambda n: ngettext(
+            "%(count)s finding was escalated to the district discipline commission",
+            "%(count)s findings were escalated to the district discipline commission",
+            n,
+        ),
     }
     hours = int(settings.DEADLINE_REMIND_BEFORE.total_seconds() // 3600)
     run = uuid.uuid4().hex
@@ -270,7 +283,7 @@ def _notify(result: SweepResult, *, now: datetime) -> None:
         messages.append(
             Message(
                 recipient=user,
-                subject=subjects[rung] % {"count": len(codes), "hours": hours},
+                subject=subjects[rung](len(codes)) % {"count": len(codes), "hours": hours},
                 body=shown,
                 link=link,
                 key=f"sweep:{run}:{rung}:{user_id}",
