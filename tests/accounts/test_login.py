@@ -81,6 +81,7 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(client,
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     assert "登录失败次数过多" in response.content.decode()
+    assert "15 分钟" in response.content.decode()  # the cool-off, in words people read
 
 
 def test_lockout_expires_after_the_cooloff(client, community_worker, settings, time_machine):
