@@ -21,16 +21,29 @@ class FindingFilter(django_filters.FilterSet):
     grid = django_filters.CharFilter(field_name="grid_cell__code", label=_("grid cell"))
     unit = django_filters.CharFilter(field_name="responsible_unit__code", label=_("responsible unit"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    reported_after = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte",
-                                                      label=_("reported after"))
-    reported_before = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt",
-                                                       label=_("reported before"))
+    reported_after = django_filters.IsoDateTimeFilter(
+        field_name="reported_at", lookup_expr="gte", label=_("reported after")
+    )
+    reported_before = django_filters.IsoDateTimeFilter(
+        field_name="reported_at", lookup_expr="lt", label=_("reported before")
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("number or address"))
 
     class Meta:
         model = Finding
-        fields = ["status", "source", "category", "street", "community", "grid", "unit", "overdue",
-                  "reported_after", "reported_before", "q"]
+        fields = [
+            "status",
+            "source",
+            "category",
+            "street",
+            "community",
+            "grid",
+            "unit",
+            "overdue",
+            "reported_after",
+            "reported_before",
+            "q",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
