@@ -108,10 +108,18 @@ class Membership(models.Model):
                 ),
                 name="accounts_membership_scope_matches_role",
             ),
+            # One membership per person, role and scope. Partial constraints, one per scope
+            # column, because SQLite cannot treat NULLs as equal in a composite unique key.
+            *[
+                models.UniqueConstraint(
+                    fields=["user", "role", column],
+                    condition=Q(**{f"{column}__isnull": False}),
+                    name=f"accounts_membership_unique_{column}",
+                )
+                for column in _SCOPE_FIELDS
+            ],
             models.UniqueConstraint(
-                fields=["user", "role", "district", "street", "community", "grid_cell", "unit"],
-                nulls_distinct=False,
-                name="accounts_membership_unique",
+                fields=["user", "role"], condition=Q(role="volunteer"), name="accounts_membership_unique_self"
             ),
         ]
 

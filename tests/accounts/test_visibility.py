@@ -131,3 +131,12 @@ def test_form_validation_names_the_missing_scope(geo):
     with pytest.raises(ValidationError) as caught:
         membership.full_clean()
     assert "street" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(("role", "field"), [(Role.STREET_STAFF, "street"), (Role.VOLUNTEER, None)])
+def test_the_same_role_in_the_same_scope_is_held_once(geo, role, field):
+    user = UserFactory()
+    scope = {field: geo.street} if field else {}
+    Membership.objects.create(user=user, role=role, **scope)
+    with pytest.raises(IntegrityError):
+        Membership.objects.create(user=user, role=role, **scope)
