@@ -175,3 +175,13 @@ def test_no_callback_is_written_when_no_hotline_url_is_configured(geo, community
     settings.HOTLINE_CALLBACK_URL = ""
     workflow.acknowledge_finding(actor=community_worker, finding=hotline_finding(geo))
     assert not Notification.objects.filter(channel=Notification.Channel.CALLBACK).exists()
+
+
+def test_a_callback_url_without_a_secret_fails_the_system_check(settings):
+    from notifications.checks import hotline_callback_is_signed
+
+    settings.HOTLINE_CALLBACK_URL = "https://12345.example/feedback"
+    settings.HOTLINE_CALLBACK_SECRET = ""
+    assert [e.id for e in hotline_callback_is_signed()] == ["notifications.E001"]
+    settings.HOTLINE_CALLBACK_SECRET = "s3cret"
+    assert hotline_callback_is_signed() == []
