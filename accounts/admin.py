@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 
-from accounts.models import Membership, User
+from accounts.models import ApiKey, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,3 +27,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__real_name"]
     autocomplete_fields = ["user", "district", "street", "community", "grid_cell", "unit"]
+
+
+# The package's own key model is not used: ours carries a scope.
+admin.site.unregister(APIKey)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(APIKeyModelAdmin):
+    """Keys are made here or with ``manage.py issue_api_key``; only their prefix and hash are kept."""
+
+    list_display = [*APIKeyModelAdmin.list_display, "scope", "district"]
+    list_filter = [*APIKeyModelAdmin.list_filter, "scope"]
