@@ -29,15 +29,16 @@ def test_compiled_catalogue_matches_the_source(domain):
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs xgettext: apt-get install gettext")
 def test_catalogue_holds_every_string_of_the_code(tmp_path, settings, monkeypatch):
-    # makemessages into a scratch copy of the catalogue: an entry that comes out untranslated
-    # is a string that the code or a template marks for translation and the catalogue lacks.
+    # makemessages over a scratch copy of the sources and the catalogue (makemessages writes to
+    # the "locale" folder beside the files it reads, so it must not run in the real tree): an
+    # entry that comes out untranslated is a string the code marks and the catalogue lacks.
     base = Path(settings.BASE_DIR)
-    scratch = tmp_path / "locale"
-    shutil.copytree(base / "locale", scratch)
-    settings.LOCALE_PATHS = [scratch]
-    monkeypatch.chdir(base)
-    ignore = [".venv/*", "var/*", "tests/*", "bench/*", "node_modules/*"]
+    scratch = tmp_path / "src"
+    skip = shutil.ignore_patterns(".*", "var", "tests", "bench", "node_modules", "__pycache__", "media")
+    shutil.copytree(base, scratch, ignore=skip)
+    settings.LOCALE_PATHS = [scratch / "locale"]
+    monkeypatch.chdir(scratch)
     for domain in ("django", "djangojs"):
-        call_command("makemessages", locale=["zh_Hans"], domain=domain, ignore_patterns=ignore, verbosity=0)
-        po = polib.pofile(str(scratch / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"))
+        call_command("makemessages", locale=["zh_Hans"], domain=domain, verbosity=0)
+        po = polib.pofile(str(scratch / "locale" / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"))
         assert [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()] == [], domain
