@@ -39,14 +39,10 @@ from inspections.oversight_forms import (
     period_bounds,
     resolve_period,
 )
+from inspections.views import forbidden
 from inspections.workflow import Conflict, Forbidden, Invalid
 
 PAGE_SIZE = 50
-
-
-def _forbidden(request, message: str = "") -> HttpResponse:
-    message = message or _("Only the discipline bodies work here.")
-    return render(request, "inspections/forbidden.html", {"message": message}, status=403)
 
 
 def discipline_only(view):
@@ -56,7 +52,7 @@ def discipline_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not can_handle_cases(request.user):
-            return _forbidden(request)
+            return forbidden(request, _("Only the discipline bodies work here."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -208,7 +204,7 @@ def case_new(request):
                 actor=request.user, codes=data["findings"], title=data["title"], summary=data["summary"]
             )
         except Forbidden as error:
-            return _forbidden(request, error.message)
+            return forbidden(request, error.message)
         except Conflict as error:
             form.add_error(None, error.message)
         except Invalid as error:
@@ -309,7 +305,7 @@ def case_decide(request, pk: int):
                 document_no=data["document_no"],
             )
         except Forbidden as error:
-            return _forbidden(request, error.message)
+            return forbidden(request, error.message)
         except Conflict as error:
             messages.error(request, error.message)
             return back
@@ -331,7 +327,7 @@ def case_note(request, pk: int):
         try:
             accountability.add_note(actor=request.user, case=case, note=form.cleaned_data["note"])
         except Forbidden as error:
-            return _forbidden(request, error.message)
+            return forbidden(request, error.message)
         except Invalid as error:
             add_workflow_error(form, error)
         else:

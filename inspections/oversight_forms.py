@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections.filters import FindingFilter
 from inspections.models import AccountabilityCase
 
 #: The statistics' period when none is given: the last 30 days, today included.
@@ -45,13 +46,9 @@ def period_error(start: date, end: date) -> str | None:
     return None
 
 
-class OverdueFilter(django_filters.FilterSet):
-    """The overdue queue's filters, by codes as in the findings list."""
+class OverdueFilter(FindingFilter):
+    """The findings list's filters (by codes), and the escalation level."""
 
-    street = django_filters.CharFilter(field_name="street__code", label=_("street"))
-    community = django_filters.CharFilter(field_name="community__code", label=_("community"))
-    unit = django_filters.CharFilter(field_name="responsible_unit__code", label=_("responsible unit"))
-    category = django_filters.CharFilter(field_name="category__code", label=_("category"))
     level = django_filters.ChoiceFilter(field_name="escalation_level", choices=LEVEL_CHOICES, label=_("level"))
 
 

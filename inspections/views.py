@@ -29,7 +29,8 @@ PAGE_SIZE = 50
 Status = Finding.Status
 
 
-def _forbidden(request, message: str = "") -> HttpResponse:
+def forbidden(request, message: str = "") -> HttpResponse:
+    """The 403 page, saying what the role does not allow."""
     message = message or _("Your role does not allow this.")
     return render(request, "inspections/forbidden.html", {"message": message}, status=403)
 
@@ -277,7 +278,7 @@ def act(request, code: str, action: str):
     # The workflow checks both again under the row lock; checking here first answers a wrong
     # role with 403 and a stale page with a message before any input is looked at.
     if not _may(user, finding, action):
-        return _forbidden(request, _("Your role does not allow this action on this finding."))
+        return forbidden(request, _("Your role does not allow this action on this finding."))
     if not _status_allows(finding, action):
         messages.error(
             request,
@@ -291,7 +292,7 @@ def act(request, code: str, action: str):
     try:
         changed = spec.run(user, finding, form.cleaned_data)
     except Forbidden as error:
-        return _forbidden(request, error.message)
+        return forbidden(request, error.message)
     except Conflict as error:
         messages.error(request, error.message)
         return back
@@ -320,7 +321,7 @@ def report(request):
     """Report a problem from a phone: category, description, pin or address, photos."""
     user = request.user
     if not permissions.can_report(user):
-        return _forbidden(request, _("Your role does not report problems."))
+        return forbidden(request, _("Your role does not report problems."))
     status = 200
     if request.method == "POST":
         form = finding_forms.ReportForm(request.POST, request.FILES, user=user)

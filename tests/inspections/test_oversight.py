@@ -519,3 +519,10 @@ def test_performance_page_offers_only_the_streets_in_reach(client, geo, street_d
     response = as_user(client, street_discipline).get(PERFORMANCE, {"street": geo.other_street.code})
     assert response.status_code == 400
     assert [code for code, _ in response.context["form"].fields["street"].choices] == ["", geo.street.code]
+
+
+def test_queue_takes_the_findings_lists_search_too(client, geo, inspector, category):
+    wanted = overdue(geo, category)
+    overdue(geo, category)
+    response = as_user(client, inspector).get(QUEUE, {"q": wanted.code})
+    assert codes(response) == [wanted.code]

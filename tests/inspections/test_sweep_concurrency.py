@@ -58,7 +58,6 @@ def test_two_concurrent_sweeps_write_exactly_one_overdue_event_each(geo, categor
         thread.join()
     assert errors == []
     # Between them the two sweeps claimed every finding, and no finding twice.
-    assert sorted(len(r.overdue) for r in results)[1] <= 10_000
     assert sum(len(r.overdue) for r in results) == 10_000
     assert FindingEvent.objects.filter(kind="overdue").count() == 10_000
     assert FindingEvent.objects.filter(kind="overdue").values("finding").distinct().count() == 10_000
