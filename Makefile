@@ -42,7 +42,7 @@ run: demo
 	$(VENV)/bin/honcho start -f Procfile
 
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $${TEST_WORKERS:-2}
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -51,7 +51,7 @@ lint: setup
 messages: setup
 	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "var/*"
 	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore ".venv/*" --ignore "var/*"
-	$(PY) manage.py compilemessages --locale zh_Hans
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
 clean:
 	rm -rf var/broker var/cache var/static var/celerybeat-schedule*

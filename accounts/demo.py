@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from accounts.models import ROLE_SCOPE, Membership, Role, User
+from accounts.models import ROLE_SCOPE, SCOPE_COLUMN, Membership, Role, User
 from districts import demo as geography
 from districts.models import Community, District, GridCell, Street, Unit
 
@@ -49,14 +49,8 @@ _GIVEN_NAMES = (
     "国庆", "玉兰", "鹏", "慧", "振华", "春燕", "磊", "桂芝", "文杰", "晓燕", "永刚", "翠萍", "浩",
 )  # fmt: skip
 
-#: Which Membership column holds each kind of scope, and the model it points to.
-_SCOPE_COLUMNS = {
-    "district": ("district", District),
-    "street": ("street", Street),
-    "community": ("community", Community),
-    "grid": ("grid_cell", GridCell),
-    "unit": ("unit", Unit),
-}
+#: The model each kind of scope points to (``SCOPE_COLUMN`` names its Membership column).
+_SCOPE_MODELS = {"district": District, "street": Street, "community": Community, "grid": GridCell, "unit": Unit}
 
 
 @dataclass(frozen=True)
@@ -119,7 +113,7 @@ def seed_demo_users(*, password: str) -> list[DemoAccount]:
 
     # 1. The scope objects, one query per kind of scope.
     scopes: dict[str, dict] = {}
-    for kind, (_, model) in _SCOPE_COLUMNS.items():
+    for kind, model in _SCOPE_MODELS.items():
         codes = [a.scope_code for a in accounts if ROLE_SCOPE[a.role] == kind]
         scopes[kind] = model.objects.in_bulk(codes, field_name="code") if codes else {}
 
@@ -150,10 +144,9 @@ def seed_demo_users(*, password: str) -> list[DemoAccount]:
     new_memberships = []
     for account in accounts:
         kind = ROLE_SCOPE[account.role]
-        columns = {f"{column}_id": None for column, _ in _SCOPE_COLUMNS.values()}
-        if kind in _SCOPE_COLUMNS:
-            column, _ = _SCOPE_COLUMNS[kind]
-            columns[f"{column}_id"] = scopes[kind][account.scope_code].pk
+        columns = {f"{SCOPE_COLUMN[k]}_id": None for k in _SCOPE_MODELS}
+        if kind in _SCOPE_MODELS:
+            columns[f"{SCOPE_COLUMN[kind]}_id"] = scopes[kind][account.scope_code].pk
         membership = Membership(user=users[account.username], role=account.role, **columns)
         key = (membership.user_id, membership.role, *columns.values())
         if key not in held:

@@ -70,6 +70,15 @@ ROLE_SCOPE = {
     Role.VOLUNTEER: "user",
 }
 
+#: Kind of scope → the Membership column that holds it (None: the person themself).
+SCOPE_COLUMN = {
+    "district": "district",
+    "street": "street",
+    "community": "community",
+    "grid": "grid_cell",
+    "unit": "unit",
+    "user": None,
+}
 _SCOPE_FIELDS = ("district", "street", "community", "grid_cell", "unit")
 
 
@@ -155,14 +164,7 @@ class Membership(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        wanted = {
-            "district": "district",
-            "street": "street",
-            "community": "community",
-            "grid": "grid_cell",
-            "unit": "unit",
-            "user": None,
-        }[ROLE_SCOPE.get(self.role, "user")]
+        wanted = SCOPE_COLUMN[ROLE_SCOPE.get(self.role, "user")]
         errors = {}
         for name in _SCOPE_FIELDS:
             value = getattr(self, f"{name}_id")

@@ -58,12 +58,16 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework_api_key",
     "axes",
+    # Ours, from the ground floor up (imports point this way only; DESIGN §3).
+    "web",
     "districts",
     "accounts",
     "notifications",
     "inspections",
+    "oversight",
     "volunteers",
     "campaign",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A refusal a page did not catch gets its page (409, 400), not a server error.
+    "web.middleware.DomainErrorMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -258,6 +264,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Refusals of the services (web.errors) become 403 / 409 / 400 answers in every API view.
+    "EXCEPTION_HANDLER": "web.errors.api_exception_handler",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import home
 from config.views import healthz
@@ -14,14 +15,22 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("inspections.oversight_api")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("oversight.api")),
     path("api/v1/", include("inspections.api_urls")),
     path("", include("notifications.urls")),
-    path("oversight/", include("inspections.oversight_urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("inspections.urls")),
     path("", include("campaign.urls")),
     path("", include("volunteers.urls")),
 ]
+
+# The portal's own error pages, whatever DEBUG says (web.pages).
+handler400 = "web.pages.bad_request"
+handler403 = "web.pages.permission_denied"
+handler404 = "web.pages.page_not_found"
+handler500 = "web.pages.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

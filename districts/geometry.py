@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from shapely import make_valid
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.validation import explain_validity
 
@@ -44,8 +43,3 @@ def parse_polygon(geometry: dict) -> Polygon | MultiPolygon:
 def bbox_of(geometry: dict) -> BBox:
     min_lng, min_lat, max_lng, max_lat = shape(geometry).bounds
     return BBox(min_lng=min_lng, min_lat=min_lat, max_lng=max_lng, max_lat=max_lat)
-
-
-def repair(geometry: dict) -> Polygon | MultiPolygon:
-    """A best-effort valid shape for display of legacy data; never used to accept input."""
-    return make_valid(shape(geometry))

@@ -8,8 +8,6 @@ user's memberships). That keeps the import direction districts ← accounts.
 
 from django.db import models
 
-SCOPE_KINDS = ("district", "street", "community", "grid", "unit", "user")
-
 
 class ScopedQuerySet(models.QuerySet):
     #: kind of scope -> lookup path from this model to the scope's primary key; a kind that is
@@ -21,10 +19,13 @@ class ScopedQuerySet(models.QuerySet):
     #: for discipline roles alone); None: every role's scope counts.
     scope_roles: tuple[str, ...] | None = None
 
-    def visible_to(self, user) -> "ScopedQuerySet":
+    def visible_to(self, user, *, roles=None) -> "ScopedQuerySet":
+        """What ``user`` may see; with ``roles``, only through memberships of those roles."""
         if user is None or not user.is_authenticated:
             return self.none()
-        condition = user.visibility_filter(self.scope_paths, roles=self.scope_roles)
+        if roles is not None and self.scope_roles is not None:
+            roles = tuple(role for role in roles if role in self.scope_roles)
+        condition = user.visibility_filter(self.scope_paths, roles=roles if roles is not None else self.scope_roles)
         if condition is None:
             return self.none()
         scoped = self.filter(condition)

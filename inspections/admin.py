@@ -1,20 +1,12 @@
 """Admin: categories are edited here; findings and their history only through the workflow.
 
-Finding events and case events are append-only, so their admin can neither change nor delete
-them; a finding's status and dates are read-only (the workflow is the only writer).
+Finding events are append-only, so their admin can neither change nor delete them; a finding's
+status and dates are read-only (the workflow is the only writer).
 """
 
 from django.contrib import admin
 
-from inspections.models import (
-    AccountabilityCase,
-    CaseEvent,
-    Category,
-    Extension,
-    Finding,
-    FindingEvent,
-    FindingPhoto,
-)
+from inspections.models import Category, Extension, Finding, FindingEvent, FindingPhoto
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -131,30 +123,3 @@ class ExtensionAdmin(ReadOnlyAdmin):
     list_display = ["finding", "state", "old_deadline", "requested_deadline", "requested_by", "decided_by"]
     list_filter = ["state"]
     list_select_related = ["finding", "requested_by", "decided_by"]
-
-
-class CaseEventInline(admin.TabularInline):
-    model = CaseEvent
-    fields = ["at", "kind", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AccountabilityCase)
-class AccountabilityCaseAdmin(ReadOnlyAdmin):
-    list_display = [
-        "title",
-        "state",
-        "outcome",
-        "responsible_unit",
-        "responsible_community",
-        "decision_date",
-        "document_no",
-    ]
-    list_filter = ["state", "outcome"]
-    search_fields = ["title", "document_no"]
-    inlines = [CaseEventInline]

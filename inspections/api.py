@@ -2,13 +2,13 @@
 
 Every queryset starts from ``visible_to(request.user)``, so a finding out of scope is a 404.
 Each action validates its small input and calls one function of ``inspections.workflow``;
-the workflow's refusals become HTTP answers here: ``Forbidden`` 403, ``Conflict`` 409 with
-``{"detail": message}``, ``Invalid`` 400 with ``{field: [message]}``.
+the workflow's refusals become HTTP answers in ``web.errors.api_exception_handler``:
+``Forbidden`` 403, ``Conflict`` 409 with ``{"detail": message}``, ``Invalid`` 400 with
+``{field: [message]}``.
 
 The hotline endpoints authenticate a system by its API key instead of a person.
 """
 
-from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,20 +18,20 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.authentication import ApiKeyAuthentication, HotlineKey
-from accounts.models import Role
-from districts import routing
-from districts.models import District, GridCell
-from inspections import permissions, workflow
+from districts.models import GridCell
+from inspections import intake, permissions, workflow
 from inspections.filters import FindingFilter
-from inspections.models import Category, Finding, FindingEvent
+from inspections.models import Category, Extension, Finding, FindingEvent
 from inspections.serializers import (
     CategorySerializer,
     DispatchInput,
     DuplicateInput,
+    ExtensionDecisionInput,
+    ExtensionRequestInput,
+    ExtensionSerializer,
     FindingDetailSerializer,
     FindingPhotoSerializer,
     FindingSerializer,
@@ -45,57 +45,17 @@ from inspections.serializers import (
     ReportInput,
     SubmitInput,
 )
-from inspections.workflow import Conflict, Forbidden, Invalid, Report, WorkflowError
+from web.errors import Forbidden, Invalid
 
 # A finding's code (370103-20261126-0007) and a hotline ticket number, as they may appear in a URL.
 FINDING_CODE = r"[A-Za-z0-9-]+"
 TICKET_NO = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
 
 
-class StatusConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The finding's status does not allow this.")
-    default_code = "conflict"
-
-
-def as_api_error(error: WorkflowError) -> exceptions.APIException:
-    """The HTTP answer to a refusal of the workflow."""
-    if isinstance(error, Forbidden):
-        return exceptions.PermissionDenied(error.message)
-    if isinstance(error, Conflict):
-        return StatusConflict(error.message)
-    return exceptions.ValidationError({error.field or api_settings.NON_FIELD_ERRORS_KEY: [error.message]})
-
-
-class WorkflowErrors:
-    """Turns a ``WorkflowError`` raised anywhere in the view into its HTTP answer."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, WorkflowError):
-            exc = as_api_error(exc)
-        return super().handle_exception(exc)
-
-
 def _with_history(findings):
     return findings.for_list().prefetch_related(
         Prefetch("events", queryset=FindingEvent.objects.select_related("actor")), "photos"
     )
-
-
-#: The source of a person's report when they do not name one, by their role.
-DEFAULT_SOURCE = {
-    Role.GRID_WORKER: Finding.Source.GRID_PATROL,
-    Role.SUPERVISOR: Finding.Source.SUPERVISION,
-    Role.INSPECTOR: Finding.Source.SUPERVISION,
-    Role.STREET_DISCIPLINE: Finding.Source.SUPERVISION,
-    Role.STREET_STAFF: Finding.Source.SELF_INSPECTION,
-    Role.COMMUNITY_WORKER: Finding.Source.SELF_INSPECTION,
-}
-
-
-def default_source(user) -> str:
-    roles = user.roles()
-    return next((source for role, source in DEFAULT_SOURCE.items() if role in roles), Finding.Source.SUPERVISION)
 
 
 def _validated(input_class, request, **context) -> dict:
@@ -112,7 +72,7 @@ def _action_schema(input_class):
     list=extend_schema(summary="Findings in your area, filtered and paginated"),
     retrieve=extend_schema(summary="One finding with its events and photos"),
 )
-class FindingViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "code"
     lookup_value_regex = FINDING_CODE
     filter_backends = [DjangoFilterBackend]
@@ -140,12 +100,14 @@ class FindingViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModel
         return Response(FindingDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
     def _act(self, name: str):
-        """The finding for action ``name``: in scope (else 404) and the user's role allows it (else 403)."""
+        """The finding for action ``name``: in scope (else 404), the user's role allows it (else
+        403) and so does its status (else 409), as the workflow's table says."""
         finding = self.get_object()
-        # The workflow checks again under the row lock; checking first gives a wrong role its
-        # 403 before any complaint about the input.
-        if not permissions.ACTIONS[name](self.request.user, finding):
+        # The workflow checks both again under the row lock; checking first answers a wrong role
+        # and a stale status before any complaint about the input, as the pages do.
+        if not workflow.may(self.request.user, finding, name):
             raise Forbidden(_("Your role does not allow this action on this finding."))
+        workflow.expect_status(finding, name)
         return finding
 
     @extend_schema(request=ReportInput, responses={201: FindingDetailSerializer}, summary="Report a finding")
@@ -153,8 +115,8 @@ class FindingViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModel
         if not permissions.can_report(request.user):
             raise Forbidden(_("Your role does not allow reporting findings."))
         data = _validated(ReportInput, request)
-        report = Report(
-            source=data.get("source") or default_source(request.user),
+        report = intake.Report(
+            source=data.get("source") or intake.default_source(request.user) or Finding.Source.SUPERVISION,
             category=data["category"],
             description=data["description"],
             address=data["address"],
@@ -162,7 +124,7 @@ class FindingViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModel
             lng=data["lng"],
             reported_at=data["reported_at"],
         )
-        finding = workflow.report_finding(actor=request.user, report=report, photos=data["photos"])
+        finding = intake.report_finding(actor=request.user, report=report, photos=data["photos"])
         return self._answer(finding, status.HTTP_201_CREATED)
 
     @_action_schema(DispatchInput)
@@ -251,6 +213,34 @@ class FindingViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModel
         )
         return self._answer(finding)
 
+    def _extension_finding(self, allowed) -> Finding:
+        """The finding in the user's scope (else 404) that their role may act on this way (else 403)."""
+        finding = self.get_object()
+        if not allowed(self.request.user, finding):
+            raise Forbidden(_("Your role does not allow this action on this finding."))
+        return finding
+
+    @extend_schema(request=ExtensionRequestInput, responses={201: ExtensionSerializer}, summary="Ask for an extension")
+    @action(detail=True, methods=["post"], url_path="request-extension", url_name="request-extension")
+    def request_extension(self, request, code=None):
+        finding = self._extension_finding(permissions.can_request_extension)
+        data = _validated(ExtensionRequestInput, request)
+        extension = workflow.request_extension(
+            actor=request.user, finding=finding, reason=data["reason"], until=data["until"]
+        )
+        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExtensionDecisionInput, responses=ExtensionSerializer, summary="Decide an extension")
+    @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
+    def decide_extension(self, request, code=None):
+        finding = self._extension_finding(permissions.can_decide_extension)
+        data = _validated(ExtensionDecisionInput, request)
+        extension = workflow.decide_extension(
+            actor=request.user, finding=finding, approve=data["approve"], note=data["note"]
+        )
+        extension = Extension.objects.select_related("finding", "requested_by", "decided_by").get(pk=extension.pk)
+        return Response(ExtensionSerializer(extension).data)
+
     @extend_schema(request=PhotoInput, responses={201: FindingPhotoSerializer}, summary="Add a photo")
     @action(detail=True, methods=["post"])
     def photos(self, request, code=None):
@@ -296,23 +286,11 @@ class GridCellGeoJSON(APIView):
         return Response({"type": "FeatureCollection", "features": features})
 
 
-# --- hotline -------------------------------------------------------------------------------
+# --- hotline ------------------------------------------------------------------------------
 
 
-def _hotline_ticket(ticket_no: str, district: District | None = None) -> Finding | None:
-    """The finding taken in for ``ticket_no`` (within ``district`` when given), with its history."""
-    findings = _with_history(Finding.objects.filter(source=Finding.Source.HOTLINE, external_ref=ticket_no))
-    if district is not None:
-        findings = findings.filter(district=district)
-    return findings.first()
-
-
-def _intake_district(key) -> District | None:
-    """The key's district, else the only district there is (None when there are several)."""
-    if key.district_id:
-        return key.district
-    districts = list(District.objects.all()[:2])
-    return districts[0] if len(districts) == 1 else None
+def _with_history_of(finding: Finding) -> Finding:
+    return _with_history(Finding.objects).get(pk=finding.pk)
 
 
 @extend_schema_view(
@@ -323,7 +301,7 @@ def _intake_district(key) -> District | None:
     ),
     retrieve=extend_schema(summary="Status and history of a ticket's finding"),
 )
-class HotlineTicketViewSet(WorkflowErrors, viewsets.GenericViewSet):
+class HotlineTicketViewSet(viewsets.GenericViewSet):
     """The 12345 hotline's intake and status polling, authenticated by a hotline API key."""
 
     authentication_classes = [ApiKeyAuthentication]
@@ -337,10 +315,13 @@ class HotlineTicketViewSet(WorkflowErrors, viewsets.GenericViewSet):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     def _answer(self, finding: Finding, status_code: int) -> Response:
-        return Response(self.get_serializer(finding).data, status=status_code)
+        return Response(self.get_serializer(_with_history_of(finding)).data, status=status_code)
 
     def retrieve(self, request, ticket_no=None):
-        finding = _hotline_ticket(ticket_no, request.auth.district)
+        findings = Finding.objects.filter(source=Finding.Source.HOTLINE, external_ref=ticket_no)
+        if request.auth.district_id:
+            findings = findings.filter(district_id=request.auth.district_id)
+        finding = findings.first()
         if finding is None:
             raise exceptions.NotFound(_("No finding has this ticket number."))
         return self._answer(finding, status.HTTP_200_OK)
@@ -348,25 +329,12 @@ class HotlineTicketViewSet(WorkflowErrors, viewsets.GenericViewSet):
     def create(self, request):
         """Take in a ticket once: a repeat of the same ticket_no answers 200 with the same finding.
 
-        1. Validate the ticket's fields (codes, types, sizes); nothing is written on a refusal.
-        2. A ticket already taken in is answered as it stands, whatever the repeat says.
-        3. The point must lie in the key's district; the workflow routes and stores it.
-        4. Two deliveries of one ticket at once: the unique (source, external_ref) constraint
-           lets one insert win; the other catches the IntegrityError and answers with the winner.
+        The fields are validated here (nothing is written on a refusal); ``intake.take_in_ticket``
+        does the rest: the district check, idempotency on the ticket number (the race included),
+        routing and the photos (``media``).
         """
-        key = request.auth
         data = _validated(HotlineTicketInput, request)
-        ticket_no = data["ticket_no"]
-        existing = _hotline_ticket(ticket_no)
-        if existing is not None:
-            return self._repeat(existing, key)
-
-        district = _intake_district(key)
-        if district is not None and data["lat"] is not None and data["lng"] is not None:
-            cell = routing.locate(lat=data["lat"], lng=data["lng"])
-            if cell is not None and cell.community.street.district_id != district.pk:
-                raise Invalid(_("The location is outside the district's grid."), field="lat")
-        report = Report(
+        ticket = intake.Ticket(
             source=Finding.Source.HOTLINE,
             category=data["category"],
             description=data["description"],
@@ -374,24 +342,14 @@ class HotlineTicketViewSet(WorkflowErrors, viewsets.GenericViewSet):
             lat=data["lat"],
             lng=data["lng"],
             reported_at=data["reported_at"],
-            external_ref=ticket_no,
-            district=district,
+            ref=data["ticket_no"],
         )
         try:
-            finding = workflow.report_finding(actor=None, report=report, photos=data["media"])
+            finding, created = intake.take_in_ticket(
+                ticket=ticket, district=request.auth.district, photos=data["media"]
+            )
         except Invalid as exc:
             if exc.field == "photos":  # the hotline calls them media
                 exc.field = "media"
             raise
-        except IntegrityError:
-            existing = _hotline_ticket(ticket_no)
-            if existing is None:
-                raise
-            return self._repeat(existing, key)
-        return self._answer(_with_history(Finding.objects).get(pk=finding.pk), status.HTTP_201_CREATED)
-
-    def _repeat(self, existing: Finding, key) -> Response:
-        """A ticket taken in before: answered as it stands, and nothing changes."""
-        if key.district_id and existing.district_id != key.district_id:
-            raise Conflict(_("This ticket number belongs to another district's finding."))
-        return self._answer(existing, status.HTTP_200_OK)
+        return self._answer(finding, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

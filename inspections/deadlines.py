@@ -2,9 +2,10 @@
 
 Deadlines are data: each finding stores ``deadline_at`` (and ``ack_deadline_at``). Every minute
 the beat runs ``sweep()``; ``manage.py enforce_deadlines`` runs the same code by hand. Each
-rung of the ladder claims every due finding with one conditional ``UPDATE ... RETURNING``:
+rung of the ladder claims every due finding with one conditional ``UPDATE ... RETURNING``
+(the words "due soon", "overdue", "escalated" and their hours are ``inspections.ladder``'s):
 
-1. reminder: due within ``DEADLINE_REMIND_BEFORE`` and not yet reminded;
+1. reminder: due soon and not yet reminded;
 2. acknowledgement late: dispatched, not acknowledged by ``ack_deadline_at`` (a reminder and a
    mark for the statistics; no escalation);
 3. overdue: open past ``deadline_at`` (``escalation_level`` 0 → 1);
@@ -23,21 +24,23 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import ngettext
 
-from accounts.models import Role, User
-from inspections.models import Finding, FindingEvent
-from inspections.notices import people
+from accounts.models import ROLE_SCOPE, Role, User
+from accounts.visibility import people, scope_id
+from inspections import ladder
+from inspections.models import Finding, FindingEvent, FindingQuerySet
+from inspections.permissions import rectifier_roles
 from notifications.services import Message, notify_bulk
 
 Kind = FindingEvent.Kind
 OPEN = [str(s) for s in Finding.OPEN_STATUSES]
 WORKING = [str(Finding.Status.DISPATCHED), str(Finding.Status.RECTIFYING)]
+FINDING_PATHS = FindingQuerySet.scope_paths
 #: What each claim returns of a finding: enough to date its event and find who to tell.
 RETURNED = [
     "id",
@@ -45,6 +48,7 @@ RETURNED = [
     "district_id",
     "street_id",
     "community_id",
+    "grid_cell_id",
     "responsible_unit_id",
     "responsible_person_id",
     "deadline_at",
@@ -59,6 +63,7 @@ class Claimed:
     district_id: int
     street_id: int | None
     community_id: int | None
+    grid_cell_id: int | None
     responsible_unit_id: int | None
     responsible_person_id: int | None
     deadline_at: datetime
@@ -145,7 +150,7 @@ def _claim(assignments: str, condition: str, params: list, *, log: Logged) -> li
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [Claimed(*row[:7], deadline_at=_py_time(row[7]), ack_deadline_at=_py_time(row[8])) for row in rows]
+    return [Claimed(*row[:8], deadline_at=_py_time(row[8]), ack_deadline_at=_py_time(row[9])) for row in rows]
 
 
 def _in(values: list[str]) -> str:
@@ -155,8 +160,7 @@ def _in(values: list[str]) -> str:
 def sweep(*, now: datetime | None = None) -> SweepResult:
     """Run every rung of the ladder as at ``now``; unscoped, as a system task."""
     now = now or timezone.now()
-    remind_before = settings.DEADLINE_REMIND_BEFORE
-    escalate_after = settings.DEADLINE_ESCALATE_AFTER
+    escalate_after = ladder.escalate_after()
     t = _db_time
     result = SweepResult()
     with transaction.atomic():
@@ -164,7 +168,7 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
             "reminded_at = %s",
             f"status IN ({_in(WORKING)}) AND reminded_at IS NULL AND escalation_level = 0 "
             "AND deadline_at > %s AND deadline_at <= %s",
-            [t(now), *WORKING, t(now), t(now + remind_before)],
+            [t(now), *WORKING, t(ladder.overdue_by(now)), t(ladder.due_soon_by(now))],
             log=Logged(Kind.REMINDED, "%s", f"jsonb_build_object('deadline', {ISO_DEADLINE})", (t(now),)),
         )
         result.ack_late = _claim(
@@ -178,13 +182,13 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
         result.overdue = _claim(
             "escalation_level = 1, overdue_at = COALESCE(overdue_at, deadline_at)",
             f"status IN ({_in(OPEN)}) AND escalation_level < 1 AND deadline_at <= %s",
-            [*OPEN, t(now)],
+            [*OPEN, t(ladder.overdue_by(now))],
             log=Logged(Kind.OVERDUE, "deadline_at", """'{"level": 1}'"""),
         )
         result.escalated = _claim(
             "escalation_level = 2",
             f"status IN ({_in(OPEN)}) AND escalation_level < 2 AND deadline_at <= %s",
-            [*OPEN, t(now - escalate_after)],
+            [*OPEN, t(ladder.escalated_by(now))],
             log=Logged(Kind.ESCALATED, "deadline_at + %s", """'{"level": 2}'""", (escalate_after,)),
         )
         if not _logs_in_claim():
@@ -211,27 +215,27 @@ def _notify(result: SweepResult, *, now: datetime) -> None:
     rows = result.reminded + result.ack_late + result.overdue + result.escalated
     if not rows:
         return
-    found = people(
-        roles_in=[
-            (Role.COMMUNITY_WORKER, "community", {r.community_id for r in rows if not r.responsible_unit_id}),
-            (Role.UNIT_STAFF, "unit", {r.responsible_unit_id for r in rows}),
-            (Role.STREET_DISCIPLINE, "street", {r.street_id for r in result.overdue + result.escalated}),
-            (Role.INSPECTOR, "district", {r.district_id for r in result.escalated}),
-        ]
-    )
     persons = {
         u.pk: u
         for u in User.objects.filter(
             pk__in={r.responsible_person_id for r in rows if r.responsible_person_id}, is_active=True
         )
     }
+    # Who must rectify each row, by the one rule (``permissions.rectifier_roles``), read through
+    # the finding's scope paths from the claimed columns: one query for everyone of every row.
+    wanted = [(role, scope_id(r, ROLE_SCOPE[role], paths=FINDING_PATHS)) for r in rows for role in rectifier_roles(r)]
+    wanted += [(Role.STREET_DISCIPLINE, r.street_id) for r in result.overdue + result.escalated]
+    wanted += [(Role.INSPECTOR, r.district_id) for r in result.escalated]
+    found = people(wanted)
 
     def rectifiers(row: Claimed) -> list:
         if row.responsible_person_id in persons:
             return [persons[row.responsible_person_id]]
-        if row.responsible_unit_id:
-            return found[(Role.UNIT_STAFF, row.responsible_unit_id)]
-        return found[(Role.COMMUNITY_WORKER, row.community_id)]
+        users = {}
+        for role in rectifier_roles(row):
+            for user in found[(role, scope_id(row, ROLE_SCOPE[role], paths=FINDING_PATHS))]:
+                users.setdefault(user.pk, user)
+        return list(users.values())
 
     digests: dict[tuple[str, int], tuple[object, list[str]]] = {}
 
@@ -270,7 +274,7 @@ def _notify(result: SweepResult, *, now: datetime) -> None:
             n,
         ),
     }
-    hours = int(settings.DEADLINE_REMIND_BEFORE.total_seconds() // 3600)
+    hours = int(ladder.remind_before().total_seconds() // 3600)
     run = uuid.uuid4().hex
     messages = []
     for (rung, user_id), (user, codes) in digests.items():

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from inspections import ladder
 from inspections.models import Finding
 
 CHUNK_SIZE = 2000
@@ -96,7 +97,7 @@ def write_ledger(queryset, target, *, now: datetime | None = None) -> int:
         out = []
         for _header, field, _width in COLUMNS:
             if field is None:  # the one derived column: overdue now
-                out.append(yes if row[status_at] in _OPEN and row[deadline_at] < now else no)
+                out.append(yes if row[status_at] in _OPEN and ladder.is_overdue(row[deadline_at], now) else no)
                 continue
             value = row[position[field]]
             if field in labels:

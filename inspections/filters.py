@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Category, Finding
+from inspections.models import Finding
 
 
 class FindingFilter(django_filters.FilterSet):
@@ -56,7 +56,3 @@ class FindingFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(code__icontains=value) | Q(address__icontains=value) | Q(external_ref=value))
-
-
-def category_choices():
-    return [(c.code, c.name) for c in Category.objects.filter(is_active=True)]

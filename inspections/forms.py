@@ -1,74 +1,18 @@
 """Forms of the findings pages. They check the shape of the input; the workflow decides the rest.
 
-A ``WorkflowError`` raised by the workflow is put back on the form with ``add_workflow_error``
-(on the field it names when the form has that field), so the person sees it where it belongs.
+A refusal raised by the workflow is put back on the form with ``web.errors.add_to_form`` (on the
+field it names when the form has that field), so the person sees it where it belongs.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from inspections import selectors
+from inspections.intake import sources_for
 from inspections.models import Category, Finding, FindingPhoto
-from inspections.workflow import WorkflowError
+from web.fields import MultipleFileField, MultipleFileInput
 
 Source = Finding.Source
-
-#: At most this many photos in one upload (a phone's "pick up to nine").
-MAX_PHOTOS = 9
-
-#: Role → the sources a person in it reports as, the usual one first.
-SOURCES_BY_ROLE = {
-    Role.GRID_WORKER: [Source.GRID_PATROL, Source.SNAPSHOT],
-    Role.SUPERVISOR: [Source.SUPERVISION, Source.CITIZEN_PATROL, Source.UNDERCOVER],
-    Role.INSPECTOR: [Source.UNDERCOVER, Source.SUPERVISION],
-    Role.STREET_DISCIPLINE: [Source.SUPERVISION, Source.UNDERCOVER],
-    Role.STREET_STAFF: [Source.SELF_INSPECTION, Source.CITIZEN_PATROL, Source.SNAPSHOT],
-    Role.COMMUNITY_WORKER: [Source.SELF_INSPECTION, Source.SNAPSHOT],
-}
-
-
-def sources_for(user) -> list[str]:
-    """The sources ``user`` may report as, in the order of their memberships; the first is the default."""
-    if user.is_superuser:
-        return [value for value in Source.values if value != Source.HOTLINE]
-    sources: list[str] = []
-    for membership in user.memberships_cached:
-        for source in SOURCES_BY_ROLE.get(membership.role, ()):
-            if source not in sources:
-                sources.append(source)
-    return sources
-
-
-def add_workflow_error(form: forms.Form, error: WorkflowError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a workflow refusal on the form: on its field when the form has it, else on top."""
-    field = (aliases or {}).get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, error.message)
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name (the photos); the workflow validates each as an image."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        items = data if isinstance(data, list | tuple) else [data]
-        files = [single(item, initial) for item in items if item]
-        if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(
-                _("At most %(count)s photos at a time.") % {"count": MAX_PHOTOS}, code="too_many"
-            )
-        return files
 
 
 def _text(label, *, required=False, max_length=2000, rows=2, **attrs):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import Community, District, GridCell, Street, Unit
 from districts.scoping import ScopedQuerySet
+from inspections import ladder
 
 
 class Category(models.Model):
@@ -61,11 +62,36 @@ class FindingQuerySet(ScopedQuerySet):
     def open(self) -> "FindingQuerySet":
         return self.filter(status__in=Finding.OPEN_STATUSES)
 
+    # The ladder's words (``inspections.ladder``), as conditions and as querysets.
+
+    @staticmethod
+    def overdue_condition(now: datetime) -> Q:
+        return Q(status__in=Finding.OPEN_STATUSES, deadline_at__lte=ladder.overdue_by(now))
+
+    @staticmethod
+    def went_overdue_condition(now: datetime) -> Q:
+        """Overdue now, or at some time before (``overdue_at``, kept through an approved extension)."""
+        return Q(overdue_at__isnull=False) | FindingQuerySet.overdue_condition(now)
+
     def overdue(self, now: datetime | None = None) -> "FindingQuerySet":
-        return self.open().filter(deadline_at__lt=now or timezone.now())
+        return self.filter(self.overdue_condition(now or timezone.now()))
 
     def not_overdue(self, now: datetime | None = None) -> "FindingQuerySet":
-        return self.exclude(status__in=Finding.OPEN_STATUSES, deadline_at__lt=now or timezone.now())
+        return self.exclude(self.overdue_condition(now or timezone.now()))
+
+    def escalated(self, now: datetime | None = None) -> "FindingQuerySet":
+        return self.open().filter(deadline_at__lte=ladder.escalated_by(now or timezone.now()))
+
+    def overdue_not_escalated(self, now: datetime | None = None) -> "FindingQuerySet":
+        now = now or timezone.now()
+        return self.overdue(now).filter(deadline_at__gt=ladder.escalated_by(now))
+
+    def due_soon(self, now: datetime | None = None) -> "FindingQuerySet":
+        now = now or timezone.now()
+        return self.open().filter(deadline_at__gt=ladder.overdue_by(now), deadline_at__lte=ladder.due_soon_by(now))
+
+    def went_overdue(self, now: datetime | None = None) -> "FindingQuerySet":
+        return self.filter(self.went_overdue_condition(now or timezone.now()))
 
     def for_list(self) -> "FindingQuerySet":
         """What a list shows of each finding, joined in one query."""
@@ -209,7 +235,16 @@ class Finding(models.Model):
         return self.status in self.OPEN_STATUSES
 
     def is_overdue(self, now: datetime | None = None) -> bool:
-        return self.is_open and self.deadline_at < (now or timezone.now())
+        return self.is_open and ladder.is_overdue(self.deadline_at, now or timezone.now())
+
+    def is_escalated(self, now: datetime | None = None) -> bool:
+        return self.is_open and ladder.is_escalated(self.deadline_at, now or timezone.now())
+
+    def is_due_soon(self, now: datetime | None = None) -> bool:
+        return self.is_open and ladder.is_due_soon(self.deadline_at, now or timezone.now())
+
+    def went_overdue(self, now: datetime | None = None) -> bool:
+        return self.overdue_at is not None or self.is_overdue(now)
 
     def time_left(self, now: datetime | None = None) -> timedelta:
         """Positive while there is time left, negative once overdue."""
@@ -217,7 +252,7 @@ class Finding(models.Model):
 
     @property
     def assignee(self):
-        """Who must rectify: the responsible unit when there is one, else the community."""
+        """The side that must rectify: the responsible unit when there is one, else the community."""
         return self.responsible_unit or self.community
 
 
@@ -379,128 +414,3 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} → {self.requested_deadline:%Y-%m-%d %H:%M}"
-
-
-class CaseQuerySet(ScopedQuerySet):
-    scope_paths = {"district": "district", "street": "street"}
-    # Accountability is the discipline bodies' business alone.
-    scope_roles = ("inspector", "street_discipline")
-
-
-class AccountabilityCase(models.Model):
-    """问责: opened from overdue findings against the unit and person responsible."""
-
-    class Outcome(models.TextChoices):
-        NO_ACTION = "no_action", _("no action")
-        TALK = "talk", _("talk (约谈)")
-        CRITICISM = "criticism", _("public criticism (通报批评)")
-        ADMONISHMENT = "admonishment", _("admonishment (诫勉)")
-        SANCTION = "sanction", _("party or administrative sanction (党纪政务处分)")
-
-    class State(models.TextChoices):
-        OPEN = "open", _("under review")
-        DECIDED = "decided", _("decided")
-
-    district = models.ForeignKey(District, models.PROTECT, related_name="+", verbose_name=_("district"))
-    street = models.ForeignKey(
-        Street, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("street")
-    )
-    responsible_unit = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("responsible unit")
-    )
-    responsible_community = models.ForeignKey(
-        Community, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("responsible community")
-    )
-    responsible_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("responsible person"),
-    )
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("facts"), blank=True)
-    findings = models.ManyToManyField(Finding, through="CaseFinding", related_name="cases", verbose_name=_("findings"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    review = models.TextField(_("review"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    document_no = models.CharField(_("document number"), max_length=100, blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
-    )
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-
-    objects = CaseQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-opened_at", "-id"]
-        verbose_name = _("accountability case")
-        verbose_name_plural = _("accountability cases")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state="open", outcome="")
-                | Q(state="decided", decision_date__isnull=False) & ~Q(outcome=""),
-                name="inspections_accountabilitycase_decided_has_outcome",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class CaseFinding(models.Model):
-    """A finding in a case, with the facts as they stood when the case was opened."""
-
-    case = models.ForeignKey(AccountabilityCase, models.CASCADE, related_name="case_findings")
-    finding = models.ForeignKey(Finding, models.PROTECT, related_name="case_links")
-    deadline_at = models.DateTimeField(_("deadline"))
-    hours_overdue = models.DecimalField(_("hours overdue"), max_digits=8, decimal_places=1)
-
-    class Meta:
-        ordering = ["deadline_at"]
-        constraints = [models.UniqueConstraint(fields=["case", "finding"], name="inspections_casefinding_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}:{self.finding_id}"
-
-
-class CaseEventQuerySet(FindingEventQuerySet):
-    pass
-
-
-class CaseEvent(models.Model):
-    """The history of a case. Append-only: never updated, never deleted."""
-
-    class Kind(models.TextChoices):
-        OPENED = "opened", _("opened")
-        NOTE = "note", _("note")
-        DECIDED = "decided", _("decided")
-
-    case = models.ForeignKey(AccountabilityCase, models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    payload = models.JSONField(default=dict, blank=True)
-
-    objects = CaseEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Case events are append-only.")

@@ -1,51 +1,29 @@
 """Who is told what when a finding changes: outbox rows, written in the change's transaction."""
 
-from collections import defaultdict
-from collections.abc import Iterable
-
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
+from accounts.models import Role
+from accounts.visibility import holders
 from inspections.models import Finding, FindingEvent
+from inspections.permissions import rectifier_roles
 from notifications.services import Message, enqueue_callback, notify_bulk
 
 Kind = FindingEvent.Kind
 
 
-def people(*, roles_in: Iterable[tuple[str, str, Iterable[int]]]) -> dict[tuple[str, int], list]:
-    """Active users holding ``role`` in each scope id, as {(role, scope id): [users]}, in one query.
-
-    ``roles_in`` is a list of (role, membership column, ids).
-    """
-    condition = Q(pk__in=[])
-    for role, column, ids in roles_in:
-        ids = [i for i in ids if i]
-        if ids:
-            condition |= Q(role=role, **{f"{column}__in": ids})
-    found: dict[tuple[str, int], list] = defaultdict(list)
-    for m in Membership.objects.filter(condition, user__is_active=True).select_related("user"):
-        found[(m.role, m.scope_id)].append(m.user)
-    return found
-
-
 def rectifiers(finding: Finding) -> list:
-    """The people who must act: the responsible person, else the unit's staff or the community's workers."""
+    """The people who must act: the responsible person once someone acknowledged, else everyone
+    holding a rectifier role over it (``permissions.rectifier_roles``)."""
     if finding.responsible_person_id:
         return [finding.responsible_person]
-    if finding.responsible_unit_id:
-        return people(roles_in=[(Role.UNIT_STAFF, "unit", [finding.responsible_unit_id])])[
-            (Role.UNIT_STAFF, finding.responsible_unit_id)
-        ]
-    return people(roles_in=[(Role.COMMUNITY_WORKER, "community", [finding.community_id])])[
-        (Role.COMMUNITY_WORKER, finding.community_id)
-    ]
+    return holders(finding, rectifier_roles(finding))
 
 
 def dispatchers(finding: Finding) -> list:
-    return people(roles_in=[(Role.STREET_STAFF, "street", [finding.street_id])])[(Role.STREET_STAFF, finding.street_id)]
+    """The street's staff, who dispatch and verify its findings."""
+    return holders(finding, [Role.STREET_STAFF])
 
 
 def link(finding: Finding) -> str:

@@ -7,7 +7,9 @@ kept on the row instead.
 """
 
 import io
+import secrets
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +17,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from inspections.models import FindingPhoto
+from web.errors import Invalid
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -127,7 +132,8 @@ def process(upload) -> ProcessedPhoto:
     thumb_bytes = io.BytesIO()
     thumb.save(thumb_bytes, format="JPEG", quality=80)
 
-    stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    # Unguessable: a stored name says nothing of when it was taken and cannot be counted through.
+    stem = secrets.token_urlsafe(18)
     return ProcessedPhoto(
         image=ContentFile(clean.getvalue(), name=f"{stem}.{FORMATS[fmt]}"),
         thumbnail=ContentFile(thumb_bytes.getvalue(), name=f"{stem}-thumb.jpg"),
@@ -135,3 +141,32 @@ def process(upload) -> ProcessedPhoto:
         gps_lat=gps_lat,
         gps_lng=gps_lng,
     )
+
+
+def prepare(files: Iterable, *, field: str = "photos") -> list[ProcessedPhoto]:
+    """Validate every upload before anything is written; ``Invalid`` names the first bad one."""
+    processed = []
+    for index, upload in enumerate(files):
+        try:
+            processed.append(process(upload))
+        except PhotoError as exc:
+            name = getattr(upload, "name", "") or str(index + 1)
+            raise Invalid(_("Photo %(name)s: %(error)s") % {"name": name, "error": exc}, field=field) from exc
+    return processed
+
+
+def store(finding, photo: ProcessedPhoto, *, stage: str, actor, at: datetime) -> FindingPhoto:
+    """Write a processed photo's files and its row (inside the caller's transaction)."""
+    row = FindingPhoto(
+        finding=finding,
+        stage=stage,
+        taken_at=photo.taken_at,
+        gps_lat=photo.gps_lat,
+        gps_lng=photo.gps_lng,
+        uploader=actor,
+        uploaded_at=at,
+    )
+    row.image.save(photo.image.name, photo.image, save=False)
+    row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+    row.save()
+    return row

@@ -13,31 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import Community, GridCell, Street, Unit
-from inspections import permissions
+from inspections import ladder, permissions
 from inspections.filters import FindingFilter
 from inspections.models import Category, Finding, FindingPhoto
+from web.query import clean_params
 
 Status = Finding.Status
 
 #: Markers on the battle map are capped; the newest are shown.
 MAP_MARKER_CAP = 2000
-#: Under this many hours left an open finding is "due soon" (临期).
-DUE_SOON_HOURS = 4
 
 
 def finding_filter(user, params: QueryDict, *, exclude: tuple[str, ...] = ()) -> FindingFilter:
     """The user's findings filtered by ``params`` (the list's GET query), minus ``exclude``."""
     return FindingFilter(clean_params(params, exclude=("page", *exclude)), queryset=Finding.objects.visible_to(user))
-
-
-def clean_params(params: QueryDict, *, exclude: tuple[str, ...] = ()) -> QueryDict:
-    """The query without ``exclude`` and without empty values (a GET form sends ``status=`` for "all")."""
-    data = QueryDict(mutable=True)
-    for name, values in params.lists():
-        kept = [value for value in values if value.strip()]
-        if name not in exclude and kept:
-            data.setlist(name, kept)
-    return data
 
 
 def status_counts(user, params: QueryDict) -> dict[str, int]:
@@ -63,7 +52,7 @@ def deadline_label(finding: Finding, now: datetime) -> Deadline:
     if not finding.is_open:
         return Deadline("", "")
     seconds = finding.time_left(now).total_seconds()
-    overdue = seconds < 0
+    overdue = finding.is_overdue(now)
     minutes = int(abs(seconds) // 60)
     if minutes < 60:
         text = (_("%(minutes)s min overdue") if overdue else _("%(minutes)s min left")) % {"minutes": minutes}
@@ -71,7 +60,7 @@ def deadline_label(finding: Finding, now: datetime) -> Deadline:
         text = (_("%(hours)s h overdue") if overdue else _("%(hours)s h left")) % {"hours": minutes // 60}
     if overdue:
         return Deadline(text, "late")
-    return Deadline(text, "soon" if seconds < DUE_SOON_HOURS * 3600 else "ok")
+    return Deadline(text, "soon" if finding.is_due_soon(now) else "ok")
 
 
 def annotate_deadlines(findings, now: datetime | None = None) -> None:
@@ -188,7 +177,7 @@ def map_markers(filterset: FindingFilter, now: datetime | None = None) -> tuple[
             "status": status,
             "category": category,
             "address": address,
-            "overdue": deadline_at < now,
+            "overdue": ladder.is_overdue(deadline_at, now),
         }
         for code, lat, lng, status, category, address, deadline_at in rows[:MAP_MARKER_CAP]
     ]

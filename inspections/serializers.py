@@ -5,15 +5,14 @@ the rules (who may, from which status, what a reason must say) are the workflow'
 serializer writes anything.
 """
 
-from datetime import UTC, datetime
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.models import Community, GridCell, Unit
-from inspections.models import Category, Finding, FindingEvent, FindingPhoto
+from inspections.models import Category, Extension, Finding, FindingEvent, FindingPhoto
+from web.fields import CodeField, DateTimeField, FilesField
 
 # --- output --------------------------------------------------------------------------------
 
@@ -119,57 +118,12 @@ class HotlineFindingSerializer(FindingDetailSerializer):
 # --- input ---------------------------------------------------------------------------------
 
 
-class CodeField(serializers.SlugRelatedField):
-    """An object named by its code; an unknown code is an error on the field that names the code."""
-
-    def __init__(self, *, unknown: str, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        super().__init__(**kwargs)
-        self.error_messages["does_not_exist"] = unknown
-        self.error_messages["invalid"] = _("This is not a valid code.")
-
-
 @extend_schema_field(OpenApiTypes.STR)
 class VisibleFindingField(CodeField):
     """A finding by its code, among those the requesting user can see."""
 
     def get_queryset(self):
         return Finding.objects.visible_to(self.context["request"].user)
-
-
-class FilesField(serializers.ListField):
-    """Several uploaded files under one name; errors come flat, as ``{field: [message]}``."""
-
-    child = serializers.FileField()
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            detail = exc.detail
-            if isinstance(detail, dict):
-                detail = [str(message) for messages in detail.values() for message in messages]
-            raise serializers.ValidationError(detail) from exc
-
-
-class DateTimeField(serializers.DateTimeField):
-    """DRF's, except that a time at the edge of the calendar is a field error, not a 500.
-
-    ("0001-01-01T00:00:00" in Asia/Shanghai overflows when DRF converts it to UTC.) Times before
-    2000 are refused too: no report of this system is that old, and finding codes carry the year.
-    """
-
-    default_error_messages = {"out_of_range": _("This date and time is out of range.")}
-    earliest = datetime(2000, 1, 1, tzinfo=UTC)
-
-    def to_internal_value(self, value):
-        try:
-            parsed = super().to_internal_value(value)
-        except OverflowError:
-            self.fail("out_of_range")
-        if parsed < self.earliest:
-            self.fail("out_of_range")
-        return parsed
 
 
 def _latitude(**kwargs) -> serializers.FloatField:
@@ -285,3 +239,42 @@ class HotlineTicketInput(serializers.Serializer):
     lng = _longitude()
     reported_at = DateTimeField()
     media = FilesField(required=False, default=list)
+
+
+# --- extensions ----------------------------------------------------------------------------
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    finding = _code()
+    # A plain string, so that the schema's "state" enum stays the cases' one.
+    state = serializers.CharField(read_only=True, help_text="pending, approved or refused")
+    deadline_at = serializers.DateTimeField(source="finding.deadline_at", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Extension
+        fields = [
+            "id",
+            "finding",
+            "state",
+            "reason",
+            "old_deadline",
+            "requested_deadline",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "deadline_at",
+        ]
+
+
+class ExtensionRequestInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    until = DateTimeField()
+
+
+class ExtensionDecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -5,8 +5,9 @@ Definitions, over the findings reported in [start, end) and dispatched to someon
 - total: those findings;
 - 按时签收率 (acknowledged in time): acknowledged no later than ``ack_deadline_at``, / total;
 - 按期整改率 (closed in time): closed (verified) no later than ``deadline_at``, / total;
-- overdue: went overdue at some point (``overdue_at`` set), still open or not, even when an
-  extension was approved afterwards;
+- overdue: went overdue at some point (``FindingQuerySet.went_overdue_condition``: overdue now,
+  or marked by the sweep when it was), still open or not, even when an extension was approved
+  afterwards;
 - 返工率 (returned): returned for rework at least once, / total;
 - 延期率 (extended): granted at least one extension, / total;
 - average hours to close: from report to verification, over the closed ones.
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
 
-from inspections.models import Finding
+from inspections.models import Finding, FindingQuerySet
 
 GROUPS = {
     # grouping → (code field, name field, which findings belong to such a group)
@@ -66,6 +68,7 @@ def performance(findings: QuerySet, *, start: datetime, end: datetime, group: st
     """Performance per unit, community or street of ``findings`` (already scoped by the caller)."""
     code_field, name_field, belongs = GROUPS[group]
     closed = Q(status=Finding.Status.CLOSED)
+    now = timezone.now()
     rows = (
         findings.filter(belongs, reported_at__gte=start, reported_at__lt=end, dispatched_at__isnull=False)
         .exclude(status__in=[Finding.Status.INVALID, Finding.Status.DUPLICATE])
@@ -74,7 +77,7 @@ def performance(findings: QuerySet, *, start: datetime, end: datetime, group: st
             total=Count("id"),
             ack_in_time=Count("id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("ack_deadline_at"))),
             closed_in_time=Count("id", filter=closed & Q(closed_at__lte=F("deadline_at"))),
-            overdue=Count("id", filter=Q(overdue_at__isnull=False)),
+            overdue=Count("id", filter=FindingQuerySet.went_overdue_condition(now)),
             returned=Count("id", filter=Q(return_count__gt=0)),
             extended=Count("id", filter=Q(extension_count__gt=0)),
             to_close=Avg(

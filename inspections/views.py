@@ -19,24 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import exports, permissions, selectors, workflow
+from inspections import exports, intake, permissions, selectors, workflow
 from inspections import forms as finding_forms
 from inspections.filters import FindingFilter
 from inspections.models import Finding, FindingPhoto
-from inspections.workflow import Conflict, Forbidden, Invalid, Report, WorkflowError
+from web.errors import Conflict, DomainError, Forbidden, Invalid, add_to_form
+from web.pages import forbidden
+from web.query import query_without
 
 PAGE_SIZE = 50
 Status = Finding.Status
-
-
-def forbidden(request, message: str = "") -> HttpResponse:
-    """The 403 page, saying what the role does not allow."""
-    message = message or _("Your role does not allow this.")
-    return render(request, "inspections/forbidden.html", {"message": message}, status=403)
-
-
-def _query_without(params, *names: str) -> str:
-    return selectors.clean_params(params, exclude=names).urlencode()
 
 
 def _filter_context(request) -> dict:
@@ -65,7 +57,7 @@ def findings(request):
 
     counts = selectors.status_counts(user, request.GET)
     statuses = [value for value in request.GET.getlist("status") if value]
-    base_query = _query_without(request.GET, "page", "status")
+    base_query = query_without(request.GET, "page", "status")
     chips = [
         {
             "value": "",
@@ -95,7 +87,7 @@ def findings(request):
             "filter_errors": filterset.form.errors,
             "chips": chips,
             # The current filters, for the page links and the ledger export.
-            "query": _query_without(request.GET, "page"),
+            "query": query_without(request.GET, "page"),
             "can_report": permissions.can_report(user),
             "memberships": user.memberships_cached,
             **_filter_context(request),
@@ -131,7 +123,8 @@ def _assign(function, text_field: str):
     return run
 
 
-#: Action name (its URL segment) → its form and workflow call, in the order the page shows them.
+#: Action name (its URL segment) → its form and workflow call. The workflow's table
+#: (``workflow.TRANSITIONS``) says when each may be taken; this says how the page takes it.
 ACTIONS: dict[str, Action] = {
     "acknowledge": Action(
         finding_forms.ActionForm,
@@ -199,7 +192,8 @@ def _finding_or_404(user, code: str) -> Finding:
 
 
 def _available(user, finding: Finding) -> list[str]:
-    names = permissions.available_actions(user, finding)
+    """The workflow's actions the user may take now, in the page's order, then adding a photo."""
+    names = workflow.available_actions(user, finding)
     if selectors.photo_stages_allowed(user, finding):
         names.append("add-photo")
     return [name for name in ACTIONS if name in names]
@@ -209,13 +203,15 @@ def _may(user, finding: Finding, name: str) -> bool:
     """The role check alone (status aside), the same one the workflow makes."""
     if name == "add-photo":
         return any(permissions.can_add_photo(user, finding, stage) for stage in FindingPhoto.Stage.values)
-    return permissions.ACTIONS[name](user, finding)
+    return workflow.may(user, finding, name)
 
 
-def _status_allows(finding: Finding, name: str) -> bool:
-    if name == "add-photo":
-        return finding.is_open
-    return finding.status in permissions.ACTION_FROM[name]
+def _expect_status(finding: Finding, name: str) -> None:
+    """``Conflict`` unless the finding's status allows the action now (the workflow's table)."""
+    if name != "add-photo":
+        workflow.expect_status(finding, name)
+    elif not finding.is_open:
+        raise Conflict(_("This finding is closed; no more photos can be added."))
 
 
 def _render_detail(
@@ -279,12 +275,10 @@ def act(request, code: str, action: str):
     # role with 403 and a stale page with a message before any input is looked at.
     if not _may(user, finding, action):
         return forbidden(request, _("Your role does not allow this action on this finding."))
-    if not _status_allows(finding, action):
-        messages.error(
-            request,
-            _("This finding is now “%(status)s”; the action was not applied. Reload to see the latest.")
-            % {"status": finding.get_status_display()},
-        )
+    try:
+        _expect_status(finding, action)
+    except Conflict as error:
+        messages.error(request, error.message)
         return back
     form = spec.form(request.POST, request.FILES, user=user, finding=finding)
     if not form.is_valid():
@@ -297,7 +291,7 @@ def act(request, code: str, action: str):
         messages.error(request, error.message)
         return back
     except Invalid as error:
-        finding_forms.add_workflow_error(form, error)
+        add_to_form(form, error)
         return _render_detail(request, finding, failed=(action, form), status=400)
     if isinstance(changed, Finding):
         messages.success(
@@ -327,7 +321,7 @@ def report(request):
         form = finding_forms.ReportForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             data = form.cleaned_data
-            intake = Report(
+            report = intake.Report(
                 source=data["source"],
                 category=data["category"],
                 description=data["description"],
@@ -336,11 +330,11 @@ def report(request):
                 lng=data["lng"],
             )
             try:
-                finding = workflow.report_finding(actor=user, report=intake, photos=data["photos"])
+                finding = intake.report_finding(actor=user, report=report, photos=data["photos"])
             except Forbidden:
                 form.add_error("lat", _("You may report only within your own area."))
-            except WorkflowError as error:
-                finding_forms.add_workflow_error(form, error)
+            except DomainError as error:
+                add_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -401,7 +395,7 @@ def battle_map(request):
             "shades": CELL_SHADES,
             "can_report": permissions.can_report(user),
             "filter_errors": filterset.form.errors,
-            "query": _query_without(request.GET, "page"),
+            "query": query_without(request.GET, "page"),
             **_filter_context(request),
             "status_choices": open_statuses,
         },

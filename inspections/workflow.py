@@ -1,5 +1,10 @@
 """The finding workflow: the only code that changes ``Finding.status`` (DESIGN §4).
 
+``TRANSITIONS`` is the one table of the workflow: per action, the statuses it may start from,
+the status it reaches and who may take it. The functions below check against it, the detail
+page offers exactly the actions it allows (``available_actions``), and the API's actions read
+it too.
+
 Each transition is ``verb_finding(*, actor, finding, ...)``. In one transaction it locks the
 finding's row, checks the current status and the actor's right, changes the row and appends
 its ``FindingEvent``. Two people acting on one finding at once are serialised by the row lock:
@@ -10,9 +15,13 @@ the second sees the status the first left and gets ``Conflict``, with nothing ha
                                                       └─────return───────┘
     decline: back to reported (the street's dispatcher); reassign: dispatched to another side;
     mark invalid / duplicate: from any open status.
+
+A new finding comes in through ``inspections.intake``, which dispatches it here when it can be
+routed. Extensions (延期) move the deadline, not the status; they live here too because they
+lock the same row and write the same history.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,35 +30,51 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts import routing
-from districts.models import Community, District, GridCell, Unit
+from districts.models import Community, GridCell, Unit
 from inspections import notices, permissions
-from inspections.models import Category, DailySequence, Extension, Finding, FindingEvent, FindingPhoto
-from inspections.photos import PhotoError, ProcessedPhoto
-from inspections.photos import process as process_photo
+from inspections import photos as photo_files
+from inspections.models import Extension, Finding, FindingEvent, FindingPhoto
+from web.errors import Conflict, Forbidden, Invalid
 
 Status = Finding.Status
 Kind = FindingEvent.Kind
 
 
-class WorkflowError(Exception):
-    """A workflow step was refused; ``str(error)`` is a message for the person acting."""
+@dataclass(frozen=True)
+class Transition:
+    """One action on a finding: the statuses it may start from, the one it reaches, who may take it."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class Forbidden(WorkflowError):
-    """The actor's role does not allow this (HTTP 403)."""
+    sources: tuple[str, ...]
+    target: str
+    allowed: Callable[..., bool]
 
 
-class Conflict(WorkflowError):
-    """The finding is not (or no longer) in a status that allows this (HTTP 409)."""
+#: Action name (as in the pages' and the API's URLs) → its transition, in the order pages show them.
+TRANSITIONS: dict[str, Transition] = {
+    "acknowledge": Transition((Status.DISPATCHED,), Status.RECTIFYING, permissions.can_acknowledge),
+    "submit": Transition((Status.RECTIFYING,), Status.SUBMITTED, permissions.can_submit),
+    "verify": Transition((Status.SUBMITTED,), Status.CLOSED, permissions.can_verify),
+    "return": Transition((Status.SUBMITTED,), Status.RECTIFYING, permissions.can_return),
+    "dispatch": Transition((Status.REPORTED,), Status.DISPATCHED, permissions.can_dispatch),
+    "reassign": Transition((Status.DISPATCHED, Status.RECTIFYING), Status.DISPATCHED, permissions.can_reassign),
+    "decline": Transition((Status.DISPATCHED, Status.RECTIFYING), Status.REPORTED, permissions.can_decline),
+    "mark-invalid": Transition(Finding.OPEN_STATUSES, Status.INVALID, permissions.can_mark_invalid),
+    "mark-duplicate": Transition(Finding.OPEN_STATUSES, Status.DUPLICATE, permissions.can_mark_duplicate),
+}
 
 
-class Invalid(WorkflowError):
-    """The input does not allow this (HTTP 400 with the field)."""
+def may(user, finding: Finding, action: str) -> bool:
+    """The role check of ``action`` alone (status aside): a wrong role is a 403 before anything else."""
+    return TRANSITIONS[action].allowed(user, finding)
+
+
+def available_actions(user, finding: Finding) -> list[str]:
+    """The actions ``user`` may take on ``finding`` now: its status allows them and so does their role."""
+    return [
+        name
+        for name, transition in TRANSITIONS.items()
+        if finding.status in transition.sources and transition.allowed(user, finding)
+    ]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -72,6 +97,19 @@ def _expect(finding: Finding, *statuses: str) -> None:
         )
 
 
+def expect_status(finding: Finding, action: str) -> None:
+    """``Conflict`` unless the finding's status allows ``action`` (pages and the API ask before any input)."""
+    _expect(finding, *TRANSITIONS[action].sources)
+
+
+def _begin(actor, finding: Finding, action: str) -> Finding:
+    """Lock the row, then check the actor's right and the status against the table (in that order)."""
+    finding = _locked(finding)
+    _require(may(actor, finding, action))
+    expect_status(finding, action)
+    return finding
+
+
 def _reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -79,7 +117,10 @@ def _reason(reason: str, field: str = "reason") -> str:
     return reason
 
 
-def _event(finding: Finding, *, actor, kind: str, old: str = "", note: str = "", at=None, **payload) -> FindingEvent:
+def record_event(
+    finding: Finding, *, actor, kind: str, old: str = "", note: str = "", at=None, **payload
+) -> FindingEvent:
+    """Append one entry to the finding's history (inside the caller's transaction)."""
     return FindingEvent.objects.create(
         finding=finding,
         actor=actor,
@@ -92,17 +133,18 @@ def _event(finding: Finding, *, actor, kind: str, old: str = "", note: str = "",
     )
 
 
-def _transition(finding: Finding, *, actor, kind: str, to: str, note: str = "", fields=(), **payload) -> Finding:
+def _transition(finding: Finding, action: str, *, actor, kind: str, note: str = "", fields=(), **payload) -> Finding:
     old = finding.status
-    finding.status = to
+    finding.status = TRANSITIONS[action].target
     finding.save(update_fields=["status", "updated_at", *fields])
-    event = _event(finding, actor=actor, kind=kind, old=old, note=note, **payload)
+    event = record_event(finding, actor=actor, kind=kind, old=old, note=note, **payload)
     # Messages are outbox rows in this same transaction: committed with the change or not at all.
     notices.status_changed(finding, event)
     return finding
 
 
 ACK_WINDOW_FIELDS = ["dispatched_at", "ack_deadline_at", "ack_late_at", "acknowledged_at"]
+PLACE_FIELDS = ["grid_cell", "community", "street", "district"]
 
 
 def _open_ack_window(finding: Finding, at: datetime) -> None:
@@ -113,17 +155,8 @@ def _open_ack_window(finding: Finding, at: datetime) -> None:
     finding.acknowledged_at = None
 
 
-def next_code(*, district: District, at: datetime) -> str:
-    """The next finding number of the district for the (local) day of ``at``: 370103-20261126-0007."""
-    day = timezone.localtime(at).date()
-    # The row lock serialises reporters of one district and day; numbers are never reused.
-    sequence, _created = DailySequence.objects.select_for_update().get_or_create(district=district, day=day)
-    sequence.value += 1
-    sequence.save(update_fields=["value"])
-    return f"{district.code}-{day:%Y%m%d}-{sequence.value:04d}"
-
-
-def _place(finding: Finding, cell: GridCell | None) -> None:
+def place_in(finding: Finding, cell: GridCell | None) -> None:
+    """Put the finding in ``cell`` and the community, street and district that hold it (unsaved)."""
     finding.grid_cell = cell
     if cell is not None:
         finding.community = cell.community
@@ -131,168 +164,32 @@ def _place(finding: Finding, cell: GridCell | None) -> None:
         finding.district = cell.community.street.district
 
 
-def _place_by_reporter(finding: Finding, actor) -> None:
-    """An address-only report lands in the reporter's own street or community, when they have one.
-
-    Street staff's report waits in their street's queue; a community worker's goes to their community.
-    """
-    for m in actor.memberships_cached:
-        if m.community_id:
-            finding.community = m.community
-            finding.street_id = m.community.street_id
-            return
-    for m in actor.memberships_cached:
-        if m.street_id:
-            finding.street_id = m.street_id
-            return
-
-
-# --- intake --------------------------------------------------------------------------------
-
-
-@dataclass
-class Report:
-    """What a reporter says of a problem; validated by ``report_finding``."""
-
-    source: str
-    category: Category
-    description: str
-    address: str = ""
-    lat: float | None = None
-    lng: float | None = None
-    reported_at: datetime | None = None
-    external_ref: str = ""
-    district: District | None = None
-
-
-def locate(lat: float | None, lng: float | None) -> GridCell | None:
-    """The cell holding the point; ``Invalid`` when a point is given outside every cell."""
-    if lat is None and lng is None:
-        return None
-    if lat is None or lng is None:
-        raise Invalid(_("Give both latitude and longitude."), field="lat" if lat is None else "lng")
-    cell = routing.locate(lat=lat, lng=lng)
-    if cell is None:
-        raise Invalid(_("The location is outside the district's grid."), field="lat")
-    return cell
-
-
-def prepare_photos(files: Iterable, *, field: str = "photos") -> list[ProcessedPhoto]:
-    """Validate every upload before anything is written; ``Invalid`` names the first bad one."""
-    processed = []
-    for index, upload in enumerate(files):
-        try:
-            processed.append(process_photo(upload))
-        except PhotoError as exc:
-            name = getattr(upload, "name", "") or str(index + 1)
-            raise Invalid(_("Photo %(name)s: %(error)s") % {"name": name, "error": exc}, field=field) from exc
-    return processed
-
-
-def report_finding(*, actor, report: Report, photos: Iterable = (), now: datetime | None = None) -> Finding:
-    """Take in a problem, route it by location, and dispatch it at once when it can be routed.
-
-    1. Validate the photos (all of them, before writing) and the location; a finding without
-       coordinates takes them from the first photo whose EXIF has GPS.
-    2. Route: point → grid cell → community → street → district; a category answered by a
-       unit goes to that unit wherever it is.
-    3. Number it, set ``deadline_at = reported_at + category.deadline_hours``, write it with its
-       ``reported`` event; routed findings are dispatched in the same transaction.
-    ``actor`` is None for a system (the hotline), which is then not checked for a role.
-    """
-    now = now or timezone.now()
-    processed = prepare_photos(photos)
-    description = (report.description or "").strip()
-    if not description:
-        raise Invalid(_("Describe the problem."), field="description")
-    if not report.category.is_active:
-        raise Invalid(_("This category is no longer in use."), field="category")
-    lat, lng, located_from_photo = report.lat, report.lng, False
-    if lat is None and lng is None:
-        with_gps = next((p for p in processed if p.gps_lat is not None), None)
-        if with_gps is not None and routing.locate(lat=with_gps.gps_lat, lng=with_gps.gps_lng) is not None:
-            lat, lng, located_from_photo = with_gps.gps_lat, with_gps.gps_lng, True
-    cell = locate(lat, lng)
-    if cell is None and not report.address.strip():
-        raise Invalid(_("Give the location on the map or an address."), field="address")
-    if actor is not None:
-        _require(permissions.can_report_in(actor, cell))
-    district = cell.community.street.district if cell else report.district
-    if district is None and actor is not None:
-        district = District.objects.visible_to(actor).first()
-    if district is None:
-        raise Invalid(_("The location is outside the district's grid."), field="lat")
-    reported_at = report.reported_at or now
-    if reported_at > now + timedelta(minutes=5):
-        raise Invalid(_("The report time is in the future."), field="reported_at")
-
-    with transaction.atomic():
-        finding = Finding(
-            source=report.source,
-            category=report.category,
-            description=description,
-            address=report.address.strip(),
-            lat=lat,
-            lng=lng,
-            district=district,
-            status=Status.REPORTED,
-            reported_at=reported_at,
-            deadline_at=reported_at + timedelta(hours=report.category.deadline_hours),
-            external_ref=report.external_ref,
-            reporter=actor,
-        )
-        _place(finding, cell)
-        if cell is None and actor is not None:
-            _place_by_reporter(finding, actor)
-        if report.category.responsible == Category.Responsible.UNIT:
-            finding.responsible_unit = report.category.unit
-        finding.code = next_code(district=district, at=reported_at)
-        finding.save()
-        _event(finding, actor=actor, kind=Kind.REPORTED, at=now, source=finding.source)
-        if located_from_photo:
-            _event(finding, actor=None, kind=Kind.LOCATED, at=now, lat=lat, lng=lng)
-        for photo in processed:
-            _store_photo(finding, photo, stage=FindingPhoto.Stage.BEFORE, actor=actor, at=now)
-        if finding.community_id or finding.responsible_unit_id:
-            _open_ack_window(finding, now)
-            _transition(
-                finding,
-                actor=None,
-                kind=Kind.DISPATCHED,
-                to=Status.DISPATCHED,
-                fields=ACK_WINDOW_FIELDS,
-                **_assignee_payload(finding),
-            )
-    return finding
-
-
-def _assignee_payload(finding: Finding) -> dict:
+def assignee_payload(finding: Finding) -> dict:
     if finding.responsible_unit_id:
         return {"unit": finding.responsible_unit.code}
     return {"community": finding.community.code, "grid": finding.grid_cell.code if finding.grid_cell_id else None}
 
 
-def _store_photo(finding: Finding, photo: ProcessedPhoto, *, stage: str, actor, at) -> FindingPhoto:
-    row = FindingPhoto(
-        finding=finding,
-        stage=stage,
-        taken_at=photo.taken_at,
-        gps_lat=photo.gps_lat,
-        gps_lng=photo.gps_lng,
-        uploader=actor,
-        uploaded_at=at,
+# --- intake's dispatch and photos ----------------------------------------------------------
+
+
+def dispatch_at_intake(finding: Finding, *, at: datetime) -> Finding:
+    """A new finding that routing placed (or a unit answers for) is dispatched at once, by the system.
+
+    Called by ``inspections.intake`` inside the transaction that wrote the finding.
+    """
+    _expect(finding, *TRANSITIONS["dispatch"].sources)
+    _open_ack_window(finding, at)
+    return _transition(
+        finding, "dispatch", actor=None, kind=Kind.DISPATCHED, fields=ACK_WINDOW_FIELDS, **assignee_payload(finding)
     )
-    row.image.save(photo.image.name, photo.image, save=False)
-    row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-    row.save()
-    return row
 
 
 def add_photo(*, actor, finding: Finding, stage: str, upload) -> FindingPhoto:
     """Attach a photo; a GPS-tagged photo locates a finding that has no coordinates yet."""
     if stage not in FindingPhoto.Stage.values:
         raise Invalid(_("Choose “before” or “after”."), field="stage")
-    (photo,) = prepare_photos([upload], field="image")
+    (photo,) = photo_files.prepare([upload], field="image")
     with transaction.atomic():
         finding = _locked(finding)
         _require(permissions.can_add_photo(actor, finding, stage))
@@ -301,18 +198,18 @@ def add_photo(*, actor, finding: Finding, stage: str, upload) -> FindingPhoto:
         if stage == FindingPhoto.Stage.AFTER:
             _expect(finding, Status.RECTIFYING)
         now = timezone.now()
-        row = _store_photo(finding, photo, stage=stage, actor=actor, at=now)
-        _event(finding, actor=actor, kind=Kind.PHOTO_ADDED, at=now, stage=stage, photo=row.pk)
+        row = photo_files.store(finding, photo, stage=stage, actor=actor, at=now)
+        record_event(finding, actor=actor, kind=Kind.PHOTO_ADDED, at=now, stage=stage, photo=row.pk)
         if finding.lat is None and photo.gps_lat is not None:
             cell = routing.locate(lat=photo.gps_lat, lng=photo.gps_lng)
             if cell is not None:
                 finding.lat, finding.lng = photo.gps_lat, photo.gps_lng
                 fields = ["lat", "lng", "updated_at"]
                 if finding.grid_cell_id is None:
-                    _place(finding, cell)
-                    fields += ["grid_cell", "community", "street", "district"]
+                    place_in(finding, cell)
+                    fields += PLACE_FIELDS
                 finding.save(update_fields=fields)
-                _event(finding, actor=None, kind=Kind.LOCATED, at=now, lat=finding.lat, lng=finding.lng)
+                record_event(finding, actor=None, kind=Kind.LOCATED, at=now, lat=finding.lat, lng=finding.lng)
     return row
 
 
@@ -362,9 +259,7 @@ def _assign(*, actor, finding, community, unit, grid_cell, note, action) -> Find
     if (community is None) == (unit is None):
         raise Invalid(_("Choose either a community or a unit."), field="community")
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.ACTIONS[action](actor, finding))
-        _expect(finding, *permissions.ACTION_FROM[action])
+        finding = _begin(actor, finding, action)
         # The new side must lie in the dispatcher's own reach.
         if community is not None and not Community.objects.visible_to(actor).filter(pk=community.pk).exists():
             raise Invalid(_("That community is outside your area."), field="community")
@@ -372,7 +267,7 @@ def _assign(*, actor, finding, community, unit, grid_cell, note, action) -> Find
             raise Invalid(_("That unit does not belong to this district."), field="unit")
         if community is not None:
             if grid_cell is not None:
-                _place(finding, grid_cell)
+                place_in(finding, grid_cell)
             elif finding.community_id != community.pk:
                 finding.grid_cell = None
                 finding.community = community
@@ -382,38 +277,28 @@ def _assign(*, actor, finding, community, unit, grid_cell, note, action) -> Find
             finding.responsible_unit = unit
         finding.responsible_person = None
         _open_ack_window(finding, timezone.now())
-        kind = Kind.DISPATCHED if action == "dispatch" else Kind.REASSIGNED
         return _transition(
             finding,
+            action,
             actor=actor,
-            kind=kind,
-            to=Status.DISPATCHED,
+            kind=Kind.DISPATCHED if action == "dispatch" else Kind.REASSIGNED,
             note=note,
-            fields=[
-                "grid_cell",
-                "community",
-                "street",
-                "responsible_unit",
-                "responsible_person",
-                *ACK_WINDOW_FIELDS,
-            ],
-            **_assignee_payload(finding),
+            fields=["grid_cell", "community", "street", "responsible_unit", "responsible_person", *ACK_WINDOW_FIELDS],
+            **assignee_payload(finding),
         )
 
 
 def acknowledge_finding(*, actor, finding: Finding, note: str = "") -> Finding:
     """签收: the responsible side takes the finding on; the acting person becomes responsible."""
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.can_acknowledge(actor, finding))
-        _expect(finding, Status.DISPATCHED)
+        finding = _begin(actor, finding, "acknowledge")
         finding.acknowledged_at = timezone.now()
         finding.responsible_person = actor
         return _transition(
             finding,
+            "acknowledge",
             actor=actor,
             kind=Kind.ACKNOWLEDGED,
-            to=Status.RECTIFYING,
             note=note,
             fields=["acknowledged_at", "responsible_person"],
         )
@@ -421,22 +306,20 @@ def acknowledge_finding(*, actor, finding: Finding, note: str = "") -> Finding:
 
 def submit_rectification(*, actor, finding: Finding, note: str = "", photos: Iterable = ()) -> Finding:
     """Report the fix; at least one "after" photo must be on the finding (given now or before)."""
-    processed = prepare_photos(photos)
+    processed = photo_files.prepare(photos)
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.can_submit(actor, finding))
-        _expect(finding, Status.RECTIFYING)
+        finding = _begin(actor, finding, "submit")
         now = timezone.now()
         for photo in processed:
-            _store_photo(finding, photo, stage=FindingPhoto.Stage.AFTER, actor=actor, at=now)
+            photo_files.store(finding, photo, stage=FindingPhoto.Stage.AFTER, actor=actor, at=now)
         if not finding.photos.filter(stage=FindingPhoto.Stage.AFTER).exists():
             raise Invalid(_("Add at least one photo taken after the rectification."), field="photos")
         finding.submitted_at = now
         return _transition(
             finding,
+            "submit",
             actor=actor,
             kind=Kind.SUBMITTED,
-            to=Status.SUBMITTED,
             note=note.strip(),
             fields=["submitted_at"],
             photos=len(processed),
@@ -446,29 +329,23 @@ def submit_rectification(*, actor, finding: Finding, note: str = "", photos: Ite
 def verify_finding(*, actor, finding: Finding, note: str = "") -> Finding:
     """核查 passed: the finding is closed."""
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.can_verify(actor, finding))
-        _expect(finding, Status.SUBMITTED)
+        finding = _begin(actor, finding, "verify")
         finding.closed_at = timezone.now()
-        return _transition(
-            finding, actor=actor, kind=Kind.VERIFIED, to=Status.CLOSED, note=note.strip(), fields=["closed_at"]
-        )
+        return _transition(finding, "verify", actor=actor, kind=Kind.VERIFIED, note=note.strip(), fields=["closed_at"])
 
 
 def return_finding(*, actor, finding: Finding, reason: str) -> Finding:
     """退回: the fix is not good enough; counted as rework. The deadline is not reset."""
     reason = _reason(reason)
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.can_return(actor, finding))
-        _expect(finding, Status.SUBMITTED)
+        finding = _begin(actor, finding, "return")
         finding.return_count += 1
         finding.submitted_at = None
         return _transition(
             finding,
+            "return",
             actor=actor,
             kind=Kind.RETURNED,
-            to=Status.RECTIFYING,
             note=reason,
             fields=["return_count", "submitted_at"],
         )
@@ -478,18 +355,16 @@ def decline_finding(*, actor, finding: Finding, reason: str) -> Finding:
     """退单: "not ours"; back to the street's dispatcher, who sends it to the right side."""
     reason = _reason(reason)
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.can_decline(actor, finding))
-        _expect(finding, Status.DISPATCHED, Status.RECTIFYING)
-        declined_by = _assignee_payload(finding)
+        finding = _begin(actor, finding, "decline")
+        declined_by = assignee_payload(finding)
         finding.responsible_unit = None
         finding.responsible_person = None
         finding.acknowledged_at = None
         return _transition(
             finding,
+            "decline",
             actor=actor,
             kind=Kind.DECLINED,
-            to=Status.REPORTED,
             note=reason,
             fields=["responsible_unit", "responsible_person", "acknowledged_at"],
             **declined_by,
@@ -500,21 +375,17 @@ def mark_invalid(*, actor, finding: Finding, reason: str) -> Finding:
     """Not a real problem (or not one for the campaign): closed without rectification."""
     reason = _reason(reason)
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.can_mark_invalid(actor, finding))
-        _expect(finding, *Finding.OPEN_STATUSES)
+        finding = _begin(actor, finding, "mark-invalid")
         finding.closed_at = timezone.now()
         return _transition(
-            finding, actor=actor, kind=Kind.MARKED_INVALID, to=Status.INVALID, note=reason, fields=["closed_at"]
+            finding, "mark-invalid", actor=actor, kind=Kind.MARKED_INVALID, note=reason, fields=["closed_at"]
         )
 
 
 def mark_duplicate(*, actor, finding: Finding, original: Finding, reason: str = "") -> Finding:
     """The same problem as ``original``, which goes on; this one is closed as its duplicate."""
     with transaction.atomic():
-        finding = _locked(finding)
-        _require(permissions.can_mark_duplicate(actor, finding))
-        _expect(finding, *Finding.OPEN_STATUSES)
+        finding = _begin(actor, finding, "mark-duplicate")
         if original.pk == finding.pk or original.duplicate_of_id == finding.pk:
             raise Invalid(_("A finding cannot duplicate itself."), field="original")
         if original.status == Status.DUPLICATE:
@@ -525,9 +396,9 @@ def mark_duplicate(*, actor, finding: Finding, original: Finding, reason: str = 
         finding.closed_at = timezone.now()
         return _transition(
             finding,
+            "mark-duplicate",
             actor=actor,
             kind=Kind.MARKED_DUPLICATE,
-            to=Status.DUPLICATE,
             note=(reason or "").strip(),
             fields=["duplicate_of", "closed_at"],
             original=original.code,
@@ -536,6 +407,9 @@ def mark_duplicate(*, actor, finding: Finding, original: Finding, reason: str = 
 
 # --- extensions (延期) ---------------------------------------------------------------------
 
+#: The statuses in which the responsible side may ask for more time.
+EXTENSION_FROM = (Status.DISPATCHED, Status.RECTIFYING)
+
 
 def request_extension(*, actor, finding: Finding, reason: str, until: datetime) -> Extension:
     """The responsible side asks, before the deadline, for a later one; a dispatcher decides."""
@@ -543,9 +417,9 @@ def request_extension(*, actor, finding: Finding, reason: str, until: datetime) 
     with transaction.atomic():
         finding = _locked(finding)
         _require(permissions.can_request_extension(actor, finding))
-        _expect(finding, Status.DISPATCHED, Status.RECTIFYING)
+        _expect(finding, *EXTENSION_FROM)
         now = timezone.now()
-        if finding.deadline_at <= now:
+        if finding.is_overdue(now):
             raise Conflict(_("The deadline has passed; an extension must be asked for before it."))
         if until <= finding.deadline_at:
             raise Invalid(_("The new deadline must be later than the current one."), field="until")
@@ -559,7 +433,7 @@ def request_extension(*, actor, finding: Finding, reason: str, until: datetime) 
             requested_by=actor,
             requested_at=now,
         )
-        _event(
+        record_event(
             finding,
             actor=actor,
             kind=Kind.EXTENSION_REQUESTED,
@@ -606,7 +480,7 @@ def decide_extension(*, actor, finding: Finding, approve: bool, note: str = "") 
             finding.save(
                 update_fields=["deadline_at", "escalation_level", "reminded_at", "extension_count", "updated_at"]
             )
-            _event(
+            record_event(
                 finding,
                 actor=actor,
                 kind=Kind.EXTENSION_APPROVED,
@@ -617,7 +491,7 @@ def decide_extension(*, actor, finding: Finding, approve: bool, note: str = "") 
                 deadline=finding.deadline_at.isoformat(),
             )
         else:
-            _event(
+            record_event(
                 finding,
                 actor=actor,
                 kind=Kind.EXTENSION_REFUSED,

@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
+from districts import routing
+from inspections.models import Category
 from tests.factories import (
     CommunityFactory,
     DistrictFactory,
@@ -134,3 +136,29 @@ def stranger(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="stranger")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_index():
+    routing.reset()
+    yield
+    routing.reset()
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(code="exposed-garbage", name="暴露垃圾")
+
+
+@pytest.fixture
+def unit_category(geo):
+    return Category.objects.create(
+        code="road-occupation", name="占道经营", responsible=Category.Responsible.UNIT, unit=geo.unit
+    )
+
+
+@pytest.fixture
+def other_district_unit(db):
+    from tests.factories import UnitFactory
+
+    return UnitFactory(code="ELSEWHERE")

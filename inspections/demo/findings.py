@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from shapely import prepared
@@ -18,6 +17,7 @@ from accounts.demo import demo_accounts
 from accounts.models import Membership, Role
 from districts import demo as geography
 from districts.models import District, GridCell
+from inspections import ladder
 from inspections.demo.bulk import DAY, HOUR, MINUTE, SECOND, micros, moment, writer_for
 from inspections.demo.categories import CATEGORIES
 from inspections.models import Category, DailySequence, Finding, FindingEvent
@@ -187,8 +187,9 @@ class _Generator:
         )
         self.any_original = last
         self.payloads: dict = {}
-        self.remind_before = settings.DEADLINE_REMIND_BEFORE // timedelta(microseconds=1)
-        self.escalate_after = settings.DEADLINE_ESCALATE_AFTER // timedelta(microseconds=1)
+        # The ladder's hours (``inspections.ladder``), in the generator's microseconds.
+        self.remind_before = ladder.remind_before() // timedelta(microseconds=1)
+        self.escalate_after = ladder.escalate_after() // timedelta(microseconds=1)
         self._force(count)
 
     # 1. What is there to draw from.

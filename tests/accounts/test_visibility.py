@@ -140,3 +140,64 @@ def test_the_same_role_in_the_same_scope_is_held_once(geo, role, field):
     Membership.objects.create(user=user, role=role, **scope)
     with pytest.raises(IntegrityError):
         Membership.objects.create(user=user, role=role, **scope)
+
+
+# --- one rule, three questions -----------------------------------------------------------
+
+
+def _street_staff_and_community_worker(geo):
+    """A person who is street staff of the second street and community worker in the first."""
+    user = person(Role.STREET_STAFF, geo.other_street, username="two_hats")
+    MembershipFactory(user=user, role=Role.COMMUNITY_WORKER, community=geo.community)
+    return user
+
+
+def test_visible_to_limited_to_some_roles_counts_only_those_memberships(geo):
+    user = _street_staff_and_community_worker(geo)
+    assert codes(Community.objects.visible_to(user)) == ["370103001001", "370103002001"]
+    assert codes(Community.objects.visible_to(user, roles=[Role.STREET_STAFF])) == ["370103002001"]
+    assert codes(Community.objects.visible_to(user, roles=[Role.COMMUNITY_WORKER])) == ["370103001001"]
+
+
+def test_visible_to_for_a_role_the_person_does_not_hold_is_empty(geo, street_staff):
+    assert not GridCell.objects.visible_to(street_staff, roles=[Role.INSPECTOR]).exists()
+
+
+def test_visible_to_cannot_widen_a_models_own_roles(geo, street_staff, inspector):
+    from oversight.models import AccountabilityCase
+
+    # Cases are for the discipline roles alone, whatever roles a caller asks for.
+    assert AccountabilityCase.objects.visible_to(street_staff, roles=[Role.STREET_STAFF]).query.is_empty()
+    assert not AccountabilityCase.objects.visible_to(inspector, roles=[Role.INSPECTOR]).query.is_empty()
+
+
+def test_holds_answers_from_the_same_paths_as_visible_to(geo):
+    from accounts.visibility import holds
+
+    user = _street_staff_and_community_worker(geo)
+    for cell in GridCell.objects.select_related("community__street__district"):
+        for role in (Role.STREET_STAFF, Role.COMMUNITY_WORKER, Role.LEADER):
+            expected = GridCell.objects.visible_to(user, roles=[role]).filter(pk=cell.pk).exists()
+            assert holds(user, role, cell) is expected, (cell.code, role)
+
+
+def test_holds_is_false_for_anonymous_and_true_for_a_superuser(geo):
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.visibility import holds
+
+    admin = UserFactory(username="root", is_superuser=True)
+    assert holds(admin, Role.GRID_WORKER, geo.cell)
+    assert not holds(AnonymousUser(), Role.GRID_WORKER, geo.cell)
+
+
+def test_people_and_holders_find_who_holds_a_role_over_a_scope(geo, street_staff, other_street_staff, grid_worker):
+    from accounts.visibility import holders, people
+
+    inactive = person(Role.STREET_STAFF, geo.street, username="left_the_job", is_active=False)
+    found = people([(Role.STREET_STAFF, geo.street.pk), (Role.STREET_STAFF, geo.other_street.pk)])
+    assert found[(Role.STREET_STAFF, geo.street.pk)] == [street_staff]
+    assert found[(Role.STREET_STAFF, geo.other_street.pk)] == [other_street_staff]
+    assert inactive not in found[(Role.STREET_STAFF, geo.street.pk)]
+    assert holders(geo.cell, [Role.STREET_STAFF, Role.GRID_WORKER]) == [street_staff, grid_worker]
+    assert holders(geo.sibling_cell, [Role.GRID_WORKER]) == []

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from inspections.models import AccountabilityCase, Category, Finding
+from inspections.models import Category, Finding
+from oversight.models import AccountabilityCase
 from tests.conftest import PASSWORD
 from tests.factories import FindingFactory
 

@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 from accounts.models import ApiKey
 from inspections import workflow
 from inspections.models import Finding, FindingEvent
-from inspections.workflow import Conflict
 from tests.conftest import requires_postgres
 from tests.factories import FindingFactory
+from web.errors import Conflict
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

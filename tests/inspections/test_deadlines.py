@@ -19,10 +19,13 @@ from tests.factories import FindingFactory, person
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.get_default_timezone())
 
 
-def due(geo, category, *, hours_ago: float = 0, count: int = 1, **fields):
+def due(geo, category, *, hours_ago: float = 0, count: int = 1, cell=None, **fields):
     """Findings reported 24 h + ``hours_ago`` before T0, i.e. whose deadline passed ``hours_ago`` ago."""
     reported = T0 - timedelta(hours=24 + hours_ago)
-    return [FindingFactory(grid_cell=geo.cell, category=category, reported_at=reported, **fields) for _ in range(count)]
+    return [
+        FindingFactory(grid_cell=cell or geo.cell, category=category, reported_at=reported, **fields)
+        for _ in range(count)
+    ]
 
 
 def events(kind):
@@ -129,6 +132,53 @@ def test_responsible_person_is_told_instead_of_the_whole_community(geo, category
     deadlines.sweep(now=T0)
     assert Notification.objects.filter(recipient=community_worker).exists()
     assert not Notification.objects.filter(recipient=colleague).exists()
+
+
+def test_grid_worker_of_the_cell_is_told_that_the_finding_is_overdue(
+    geo, category, community_worker, grid_worker, other_community_worker
+):
+    # Grid workers may rectify their cell's findings, so they are told like the community's workers.
+    due(geo, category, hours_ago=3)
+    deadlines.sweep(now=T0)
+    subject = ngettext(
+        "%(count)s finding is overdue: rectify it now", "%(count)s findings are overdue: rectify them now", 1
+    ) % {"count": 1}
+    for told in (grid_worker, community_worker):
+        assert list(
+            Notification.objects.filter(recipient=told, channel="in_app").values_list("subject", flat=True)
+        ) == [subject]
+    assert not Notification.objects.filter(recipient=other_community_worker).exists()
+
+
+def test_grid_worker_of_another_cell_is_not_told(geo, category, grid_worker):
+    due(geo, category, hours_ago=3, cell=geo.sibling_cell)
+    deadlines.sweep(now=T0)
+    assert not Notification.objects.filter(recipient=grid_worker).exists()
+
+
+def test_a_person_holding_two_rectifier_roles_gets_each_code_once(geo, category, community_worker):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=community_worker, role=Role.GRID_WORKER, grid_cell=geo.cell)
+    (finding,) = due(geo, category, hours_ago=3)
+    deadlines.sweep(now=T0)
+    (note,) = Notification.objects.filter(recipient=community_worker, channel="in_app")
+    assert note.body == finding.code
+
+
+def test_the_reminder_goes_out_exactly_when_the_list_starts_calling_a_finding_due_soon(geo, category, settings):
+    from inspections.selectors import deadline_label
+
+    settings.DEADLINE_REMIND_BEFORE = timedelta(hours=3)
+    # Deadlines 3 h and 3 h 1 min after T0: only the first is due soon, for the list and the sweep alike.
+    soon = FindingFactory(grid_cell=geo.cell, category=category, reported_at=T0 - timedelta(hours=21))
+    later = FindingFactory(
+        grid_cell=geo.cell, category=category, reported_at=T0 - timedelta(hours=21) + timedelta(minutes=1)
+    )
+    result = deadlines.sweep(now=T0)
+    assert [r.code for r in result.reminded] == [soon.code]
+    assert deadline_label(soon, T0).css == "soon" and deadline_label(later, T0).css == "ok"
+    assert list(Finding.objects.due_soon(T0)) == [soon]
 
 
 def _statements(geo, category, count):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from districts.demo import STREETS, community_code, seed_demo_geography
 from districts.models import District, GridCell, Street
-from inspections import deadlines, workflow
+from inspections import deadlines, intake
 from inspections.demo import CATEGORIES, bulk, seed_categories, seed_findings
 from inspections.demo import findings as findings_module
 from inspections.models import Category, DailySequence, Finding, FindingEvent
@@ -319,9 +319,9 @@ def test_a_real_report_after_seeding_gets_the_next_number(seeded):
     today = timezone.localdate().strftime("%Y%m%d")
     last_today = max((number(c) for c in seeded.values_list("code", flat=True) if c.split("-")[1] == today), default=0)
 
-    finding = workflow.report_finding(
+    finding = intake.report_finding(
         actor=grid_worker,
-        report=workflow.Report(
+        report=intake.Report(
             source=Finding.Source.GRID_PATROL,
             category=Category.objects.get(code="exposed-garbage"),
             description="路边垃圾堆放未及时清运",

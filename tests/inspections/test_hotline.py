@@ -95,19 +95,19 @@ def test_a_repeat_answers_200_with_the_same_finding_and_changes_nothing(geo, cat
 def test_a_ticket_stored_between_the_check_and_the_insert_is_answered_with_200(
     geo, category, hotline_client, monkeypatch
 ):
-    from inspections import api
+    from inspections import intake
 
-    real_lookup = api._hotline_ticket
+    real_lookup = intake.taken_in
     lookups = []
 
-    def misses_the_first_time(ticket_no, district=None):
-        lookups.append(ticket_no)
-        return None if len(lookups) == 1 else real_lookup(ticket_no, district)
+    def misses_the_first_time(source, ref):
+        lookups.append(ref)
+        return None if len(lookups) == 1 else real_lookup(source, ref)
 
     # Another delivery of the same ticket got in after this one looked: the insert hits the
     # unique (source, external_ref) constraint.
     winner = FindingFactory(grid_cell=geo.cell, category=category, source="hotline", external_ref="T2026-0001")
-    monkeypatch.setattr(api, "_hotline_ticket", misses_the_first_time)
+    monkeypatch.setattr(intake, "taken_in", misses_the_first_time)
     response = hotline_client.post(TICKETS, ticket(), format="json")
     assert response.status_code == 200
     assert response.json()["code"] == winner.code

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from inspections import workflow
+from inspections import intake, workflow
+from inspections.intake import Report
 from inspections.models import Finding, FindingEvent, FindingPhoto
-from inspections.workflow import Conflict, Forbidden, Invalid, Report
 from tests.factories import FindingFactory, photo
+from web.errors import Conflict, Forbidden, Invalid
 
 Status = Finding.Status
 INSIDE = {"lat": 36.655, "lng": 116.995}  # in geo.cell (乐山小区第一网格)
@@ -23,7 +24,7 @@ def report(actor, category, photos=(), **overrides):
         **INSIDE,
         **overrides,
     }
-    return workflow.report_finding(actor=actor, report=Report(**fields), photos=photos)
+    return intake.report_finding(actor=actor, report=Report(**fields), photos=photos)
 
 
 def kinds(finding):
@@ -238,7 +239,7 @@ def test_after_photo_only_while_rectifying(geo, community_worker, category):
 
 
 def test_hotline_report_has_no_actor_and_keeps_its_ticket(geo, category):
-    finding = workflow.report_finding(
+    finding = intake.report_finding(
         actor=None,
         report=Report(
             source=Finding.Source.HOTLINE,

@@ -2,21 +2,19 @@
 
 The overdue queue, accountability cases (问责), printable supervision notices (督办通知书) and
 unit performance. Only discipline roles work here: anyone else gets the 403 page. What a
-discipline officer sees is their reach as such (``accountability.findings_in_reach``,
-``AccountabilityCase.objects.visible_to``): a district inspector the district, a street
-discipline officer the street; anything outside it is a 404. Every change goes through
-``inspections.accountability``: ``Forbidden`` is the 403 page, ``Conflict`` a message on the
-case page, ``Invalid`` the form again with the error on its field (400).
+discipline officer sees is their reach as such (``oversight.selectors``): a district inspector
+the district, a street discipline officer the street; anything outside it is a 404. Every
+change goes through ``oversight.services``: ``Forbidden`` is the 403 page, ``Conflict`` a
+message on the case page, ``Invalid`` the form again with the error on its field (400).
 """
 
-from datetime import datetime
 from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,12 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from districts.models import Street, StreetQuerySet
-from inspections import accountability, selectors, stats
-from inspections.accountability import DISCIPLINE_ROLES, can_handle_cases, findings_in_reach, hours_overdue
-from inspections.forms import add_workflow_error
-from inspections.models import AccountabilityCase, CaseFinding, Finding, FindingEvent, FindingQuerySet
-from inspections.oversight_forms import (
+from inspections import stats
+from inspections.models import Finding, FindingEvent, FindingQuerySet
+from oversight import services
+from oversight.forms import (
     LEVEL_CHOICES,
     CaseNoteForm,
     DecideCaseForm,
@@ -39,8 +35,18 @@ from inspections.oversight_forms import (
     period_bounds,
     resolve_period,
 )
-from inspections.views import forbidden
-from inspections.workflow import Conflict, Forbidden, Invalid
+from oversight.models import AccountabilityCase, CaseFinding
+from oversight.selectors import (
+    can_handle_cases,
+    findings_in_reach,
+    overdue_findings,
+    streets_in_reach,
+    visible_cases,
+)
+from oversight.services import hours_overdue
+from web.errors import Conflict, Forbidden, Invalid, add_to_form
+from web.pages import forbidden
+from web.query import clean_params, query_without
 
 PAGE_SIZE = 50
 
@@ -59,14 +65,6 @@ def discipline_only(view):
 
 
 # --- reads ---------------------------------------------------------------------------------
-
-
-def overdue_findings(user, now: datetime) -> FindingQuerySet:
-    """Open findings in the user's reach (as a discipline body) past their deadline or marked overdue.
-
-    The deadline test catches what the sweep has not marked yet (it runs every minute).
-    """
-    return findings_in_reach(user).open().filter(Q(deadline_at__lt=now) | Q(escalation_level__gte=1))
 
 
 def _timeline_prefetch() -> Prefetch:
@@ -102,13 +100,6 @@ def _queue_options(findings: FindingQuerySet) -> dict[str, list[tuple[str, str]]
     return {key: sorted(values) for key, values in found.items()}
 
 
-def visible_cases(user):
-    """The cases the user may see (discipline roles only), with what every page of them shows."""
-    return AccountabilityCase.objects.visible_to(user).select_related(
-        "district", "street", "responsible_unit", "responsible_community", "responsible_person"
-    )
-
-
 def _case_or_404(user, pk: int) -> AccountabilityCase:
     case = visible_cases(user).select_related("opened_by", "decided_by").filter(pk=pk).first()
     if case is None:
@@ -130,10 +121,6 @@ def _issuer(user, district, street) -> str:
     return _("%(street)s Discipline Working Committee") % {"street": street.name}
 
 
-def _query_without(params, *names: str) -> str:
-    return selectors.clean_params(params, exclude=names).urlencode()
-
-
 # --- the overdue queue ---------------------------------------------------------------------
 
 
@@ -147,7 +134,7 @@ def _render_queue(request, form: OpenCaseForm, *, status: int = 200) -> HttpResp
     user = request.user
     now = timezone.now()
     overdue = overdue_findings(user, now)
-    filterset = OverdueFilter(selectors.clean_params(request.GET, exclude=("page",)), queryset=overdue)
+    filterset = OverdueFilter(clean_params(request.GET, exclude=("page",)), queryset=overdue)
     cases = AccountabilityCase.objects.visible_to(user)
     findings = (
         filterset.qs.for_list()
@@ -181,8 +168,8 @@ def _render_queue(request, form: OpenCaseForm, *, status: int = 200) -> HttpResp
             "values": values,
             "filter_errors": filterset.form.errors,
             "levels": LEVEL_CHOICES,
-            "query": _query_without(request.GET),
-            "page_query": _query_without(request.GET, "page"),
+            "query": query_without(request.GET),
+            "page_query": query_without(request.GET, "page"),
             **_queue_options(overdue),
         },
         status=status,
@@ -200,7 +187,7 @@ def case_new(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            case = accountability.open_case(
+            case = services.open_case(
                 actor=request.user, codes=data["findings"], title=data["title"], summary=data["summary"]
             )
         except Forbidden as error:
@@ -208,7 +195,7 @@ def case_new(request):
         except Conflict as error:
             form.add_error(None, error.message)
         except Invalid as error:
-            add_workflow_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Case opened: %(title)s") % {"title": case.title})
             return redirect("oversight:case", pk=case.pk)
@@ -235,7 +222,7 @@ def case_list(request):
             "page": page,
             "paginator": paginator,
             "chips": chips,
-            "page_query": _query_without(request.GET, "page"),
+            "page_query": query_without(request.GET, "page"),
         },
     )
 
@@ -296,7 +283,7 @@ def case_decide(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            case = accountability.decide_case(
+            case = services.decide_case(
                 actor=request.user,
                 case=case,
                 outcome=data["outcome"],
@@ -310,7 +297,7 @@ def case_decide(request, pk: int):
             messages.error(request, error.message)
             return back
         except Invalid as error:
-            add_workflow_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Decision recorded: %(outcome)s") % {"outcome": case.get_outcome_display()})
             return back
@@ -325,11 +312,11 @@ def case_note(request, pk: int):
     form = CaseNoteForm(request.POST)
     if form.is_valid():
         try:
-            accountability.add_note(actor=request.user, case=case, note=form.cleaned_data["note"])
+            services.add_note(actor=request.user, case=case, note=form.cleaned_data["note"])
         except Forbidden as error:
             return forbidden(request, error.message)
         except Invalid as error:
-            add_workflow_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Note added."))
             return redirect("oversight:case", pk=case.pk)
@@ -380,12 +367,6 @@ def finding_notice(request, code: str):
 # --- performance ---------------------------------------------------------------------------
 
 
-def streets_in_reach(user):
-    """The streets the user oversees as a discipline body."""
-    condition = user.visibility_filter(StreetQuerySet.scope_paths, roles=DISCIPLINE_ROLES)
-    return Street.objects.none() if condition is None else Street.objects.filter(condition).order_by("code")
-
-
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
@@ -395,7 +376,7 @@ def performance(request):
     """按时签收率, 按期整改率, overdue, 返工率, 延期率 and hours to close per unit, community or street."""
     user = request.user
     streets = list(streets_in_reach(user).values_list("code", "name"))
-    params = selectors.clean_params(request.GET)
+    params = clean_params(request.GET)
     form = PerformanceForm(params or None, streets=streets)
     rows, status, chosen = [], 200, {}
     if form.is_bound and not form.is_valid():

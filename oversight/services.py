@@ -14,23 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from inspections.models import AccountabilityCase, CaseEvent, CaseFinding, Finding, FindingEvent, FindingQuerySet
-from inspections.workflow import Conflict, Forbidden, Invalid
-
-DISCIPLINE_ROLES = (Role.INSPECTOR, Role.STREET_DISCIPLINE)
-
-
-def can_handle_cases(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(*DISCIPLINE_ROLES))
-
-
-def findings_in_reach(user) -> FindingQuerySet:
-    """The findings a discipline body may put in a case: those in its own scope as a discipline role."""
-    condition = user.visibility_filter(FindingQuerySet.scope_paths, roles=DISCIPLINE_ROLES)
-    if condition is None:
-        return Finding.objects.none()
-    return Finding.objects.filter(condition)
+from inspections.models import Finding, FindingEvent
+from oversight.models import AccountabilityCase, CaseEvent, CaseFinding
+from oversight.selectors import can_handle_cases, findings_in_reach
+from web.errors import Conflict, Forbidden, Invalid
 
 
 def hours_overdue(finding: Finding, now: datetime) -> Decimal:
@@ -64,8 +51,9 @@ def open_case(*, actor, codes: Sequence[str], title: str = "", summary: str = ""
     """Open a case from overdue findings (by code) of one responsible side, pre-filled from them.
 
     1. Only discipline roles; each finding must be in their reach as such (else "not found").
-    2. Every finding must have gone overdue (``escalation_level`` ≥ 1) and share one
-       responsible unit, or one community when no unit answers for them.
+    2. Every finding must have gone overdue (``Finding.went_overdue``: overdue now, or at some time
+       before an extension) and share one responsible unit, or one community when no unit
+       answers for them.
     3. Write the case, its findings with their facts, its ``opened`` event, and an event on
        each finding's timeline, in one transaction.
     """
@@ -88,7 +76,7 @@ def open_case(*, actor, codes: Sequence[str], title: str = "", summary: str = ""
             raise Invalid(
                 _("No such finding in your area: %(codes)s") % {"codes": ", ".join(missing)}, field="findings"
             )
-        not_overdue = [f.code for f in findings if f.escalation_level < 1]
+        not_overdue = [f.code for f in findings if not f.went_overdue(now)]
         if not_overdue:
             raise Invalid(
                 _("These findings have not gone overdue: %(codes)s") % {"codes": ", ".join(not_overdue)},

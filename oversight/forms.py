@@ -1,7 +1,7 @@
 """Forms and filters of the oversight pages (/oversight/), and the period of the statistics.
 
-They check the shape of the input; ``inspections.accountability`` decides the rest, and its
-``Invalid`` is put back on the field it names (``inspections.forms.add_workflow_error``).
+They check the shape of the input; ``oversight.services`` decides the rest, and its
+``Invalid`` is put back on the field it names (``web.errors.add_to_form``).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.filters import FindingFilter
-from inspections.models import AccountabilityCase
+from oversight.models import AccountabilityCase
 
 #: The statistics' period when none is given: the last 30 days, today included.
 DEFAULT_PERIOD_DAYS = 30
@@ -47,9 +47,15 @@ def period_error(start: date, end: date) -> str | None:
 
 
 class OverdueFilter(FindingFilter):
-    """The findings list's filters (by codes), and the escalation level."""
+    """The findings list's filters (by codes), and the rung of the ladder (``inspections.ladder``)."""
 
-    level = django_filters.ChoiceFilter(field_name="escalation_level", choices=LEVEL_CHOICES, label=_("level"))
+    level = django_filters.TypedChoiceFilter(choices=LEVEL_CHOICES, coerce=int, method="filter_level", label=_("level"))
+
+    def filter_level(self, queryset, name, value):
+        now = timezone.now()
+        if value == 2:
+            return queryset.escalated(now)
+        return queryset.overdue_not_escalated(now)
 
 
 class CodesField(forms.Field):

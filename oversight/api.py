@@ -1,20 +1,18 @@
-"""/api/v1/ routes of the oversight: cases, statistics, extensions (mounted by config.urls).
+"""/api/v1/ routes of the oversight: cases and unit statistics (mounted by config.urls).
 
-Mounted before ``inspections.api_urls``, so the two extension actions are plain paths under
-``findings/<code>/`` here. As in ``inspections.api``: querysets start from ``visible_to``
-(out of scope is a 404), a wrong role is a 403 before any input is looked at, and the
-services' refusals become ``Forbidden`` 403, ``Conflict`` 409 ``{"detail": ...}`` and
-``Invalid`` 400 ``{field: [message]}``.
+As in ``inspections.api``: querysets start from ``visible_to`` (out of scope is a 404), a wrong
+role is a 403 before any input is looked at, and the services' refusals become ``Forbidden``
+403, ``Conflict`` 409 ``{"detail": ...}`` and ``Invalid`` 400 ``{field: [message]}``
+(``web.errors.api_exception_handler``).
 
 - ``GET/POST cases/``, ``GET cases/{id}/``, ``POST cases/{id}/decide/``, ``POST cases/{id}/notes/``:
   accountability cases, for the discipline roles alone.
-- ``POST findings/{code}/request-extension/`` and ``.../decide-extension/``: 延期.
 - ``GET stats/units/?from=&to=&street=&group=``: performance per unit, community or street.
 """
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import path, re_path
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
@@ -23,15 +21,13 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from districts.models import Street, StreetQuerySet
-from inspections import accountability, stats, workflow
-from inspections import permissions as finding_permissions
-from inspections.api import FINDING_CODE, WorkflowErrors
-from inspections.models import AccountabilityCase, CaseEvent, CaseFinding, Extension, Finding, FindingQuerySet
-from inspections.oversight_forms import GROUP_CHOICES, period_bounds, period_error, resolve_period
-from inspections.serializers import DateTimeField
-from inspections.workflow import Forbidden
+from districts.models import Street
+from inspections import stats
+from inspections.models import Finding
+from oversight import services
+from oversight.forms import GROUP_CHOICES, period_bounds, period_error, resolve_period
+from oversight.models import AccountabilityCase, CaseEvent, CaseFinding
+from oversight.selectors import STATS_ROLES, can_handle_cases
 
 # --- serializers ---------------------------------------------------------------------------
 
@@ -132,42 +128,6 @@ class CaseNoteInput(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ExtensionSerializer(serializers.ModelSerializer):
-    finding = _code()
-    # A plain string, so that the schema's "state" enum stays the cases' one.
-    state = serializers.CharField(read_only=True, help_text="pending, approved or refused")
-    deadline_at = serializers.DateTimeField(source="finding.deadline_at", read_only=True)
-    requested_by = _username()
-    decided_by = _username()
-
-    class Meta:
-        model = Extension
-        fields = [
-            "id",
-            "finding",
-            "state",
-            "reason",
-            "old_deadline",
-            "requested_deadline",
-            "requested_by",
-            "requested_at",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-            "deadline_at",
-        ]
-
-
-class ExtensionRequestInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    until = DateTimeField()
-
-
-class ExtensionDecisionInput(serializers.Serializer):
-    approve = serializers.BooleanField()
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
 class StatsQuery(serializers.Serializer):
     """``from`` and ``to`` are days, both included; left out, the last 30 days up to today."""
 
@@ -214,7 +174,7 @@ class DisciplineOnly(permissions.BasePermission):
     message = _("Only the discipline bodies handle accountability cases.")
 
     def has_permission(self, request, view) -> bool:
-        return accountability.can_handle_cases(request.user)
+        return can_handle_cases(request.user)
 
 
 def _validated(input_class, request) -> dict:
@@ -227,7 +187,7 @@ def _validated(input_class, request) -> dict:
     list=extend_schema(summary="Accountability cases in your area"),
     retrieve=extend_schema(summary="One case with its findings and history"),
 )
-class CaseViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """问责 cases: the discipline roles alone (403 for anyone else); out of their reach is a 404."""
 
     permission_classes = [permissions.IsAuthenticated, DisciplineOnly]
@@ -255,7 +215,7 @@ class CaseViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModelMix
     @extend_schema(request=OpenCaseInput, responses={201: CaseDetailSerializer}, summary="Open a case from findings")
     def create(self, request):
         data = _validated(OpenCaseInput, request)
-        case = accountability.open_case(
+        case = services.open_case(
             actor=request.user, codes=data["findings"], title=data["title"], summary=data["summary"]
         )
         return self._answer(case, status.HTTP_201_CREATED)
@@ -265,7 +225,7 @@ class CaseViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModelMix
     def decide(self, request, pk=None):
         case = self.get_object()
         data = _validated(DecideCaseInput, request)
-        case = accountability.decide_case(
+        case = services.decide_case(
             actor=request.user,
             case=case,
             outcome=data["outcome"],
@@ -280,53 +240,11 @@ class CaseViewSet(WorkflowErrors, mixins.ListModelMixin, mixins.RetrieveModelMix
     def notes(self, request, pk=None):
         case = self.get_object()
         data = _validated(CaseNoteInput, request)
-        accountability.add_note(actor=request.user, case=case, note=data["note"])
+        services.add_note(actor=request.user, case=case, note=data["note"])
         return self._answer(case)
 
 
-# --- extensions (延期) ---------------------------------------------------------------------
-
-
-class _ExtensionView(WorkflowErrors, APIView):
-    def _finding(self, code: str, allowed) -> Finding:
-        """The finding in the user's scope (else 404) that their role may act on this way (else 403)."""
-        finding = get_object_or_404(Finding.objects.visible_to(self.request.user), code=code)
-        if not allowed(self.request.user, finding):
-            raise Forbidden(_("Your role does not allow this action on this finding."))
-        return finding
-
-
-class RequestExtensionView(_ExtensionView):
-    """The responsible side asks, before the deadline, for a later one."""
-
-    @extend_schema(request=ExtensionRequestInput, responses={201: ExtensionSerializer}, summary="Ask for an extension")
-    def post(self, request, code: str):
-        finding = self._finding(code, finding_permissions.can_request_extension)
-        data = _validated(ExtensionRequestInput, request)
-        extension = workflow.request_extension(
-            actor=request.user, finding=finding, reason=data["reason"], until=data["until"]
-        )
-        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
-
-
-class DecideExtensionView(_ExtensionView):
-    """Street staff, a supervisor or a discipline officer approves (the deadline moves) or refuses."""
-
-    @extend_schema(request=ExtensionDecisionInput, responses=ExtensionSerializer, summary="Decide an extension")
-    def post(self, request, code: str):
-        finding = self._finding(code, finding_permissions.can_decide_extension)
-        data = _validated(ExtensionDecisionInput, request)
-        extension = workflow.decide_extension(
-            actor=request.user, finding=finding, approve=data["approve"], note=data["note"]
-        )
-        extension = Extension.objects.select_related("finding", "requested_by", "decided_by").get(pk=extension.pk)
-        return Response(ExtensionSerializer(extension).data)
-
-
 # --- statistics ----------------------------------------------------------------------------
-
-#: Who may read the statistics: the roles that oversee a district or a street.
-STATS_ROLES = (Role.LEADER, Role.INSPECTOR, Role.STREET_DISCIPLINE, Role.SUPERVISOR, Role.STREET_STAFF)
 
 
 class UnitStatsView(APIView):
@@ -339,19 +257,16 @@ class UnitStatsView(APIView):
     )
     def get(self, request):
         user = request.user
-        condition = user.visibility_filter(FindingQuerySet.scope_paths, roles=STATS_ROLES)
-        if condition is None:
+        if not user.is_superuser and not user.has_role(*STATS_ROLES):
             raise exceptions.PermissionDenied(_("Your role does not give access to the statistics."))
         query = StatsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        findings = Finding.objects.filter(condition)
+        findings = Finding.objects.visible_to(user, roles=STATS_ROLES)
         street = None
         if data["street"]:
             # A street outside the user's scope is answered as one that does not exist.
-            streets = user.visibility_filter(StreetQuerySet.scope_paths, roles=STATS_ROLES)
-            in_scope = Street.objects.none() if streets is None else Street.objects.filter(streets)
-            street = get_object_or_404(in_scope, code=data["street"])
+            street = get_object_or_404(Street.objects.visible_to(user, roles=STATS_ROLES), code=data["street"])
             findings = findings.filter(street=street)
         start, end = period_bounds(data["from"], data["to"])
         rows = stats.performance(findings, start=start, end=end, group=data["group"])
@@ -371,15 +286,5 @@ router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("stats/units/", UnitStatsView.as_view(), name="api-stats-units"),
-    re_path(
-        rf"^findings/(?P<code>{FINDING_CODE})/request-extension/$",
-        RequestExtensionView.as_view(),
-        name="api-request-extension",
-    ),
-    re_path(
-        rf"^findings/(?P<code>{FINDING_CODE})/decide-extension/$",
-        DecideExtensionView.as_view(),
-        name="api-decide-extension",
-    ),
     *router.urls,
 ]

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Role
-from inspections import accountability
-from inspections.models import AccountabilityCase, CaseEvent, CaseFinding, Finding, FindingEvent
+from inspections.models import Finding, FindingEvent
+from oversight import services
+from oversight.models import AccountabilityCase, CaseEvent, CaseFinding
 from tests.factories import FindingFactory, GridCellFactory, person
 
 Status = Finding.Status
@@ -94,7 +95,7 @@ def decision(**fields) -> dict:
 def case(geo, unit_category, inspector, unit_staff):
     first = unit_overdue(geo, unit_category, unit_staff, hours=30)
     second = unit_overdue(geo, unit_category, unit_staff, hours=6)
-    return accountability.open_case(actor=inspector, codes=[first.code, second.code])
+    return services.open_case(actor=inspector, codes=[first.code, second.code])
 
 
 # --- who may enter -------------------------------------------------------------------------
@@ -173,11 +174,12 @@ def test_queue_is_sorted_by_hours_overdue_most_first(client, geo, inspector, cat
     ],
 )
 def test_queue_filters(client, geo, inspector, category, unit_category, param, value, expected):
+    # Overdue by 6 hours, except one still open a day and more past its deadline: escalated.
     made = {
-        "plain": overdue(geo, category),
-        "other_street": overdue(geo, category, cell=geo.other_cell),
-        "sibling": overdue(geo, category, cell=GridCellFactory(community=geo.sibling_community)),
-        "unit": unit_overdue(geo, unit_category),
+        "plain": overdue(geo, category, hours=6),
+        "other_street": overdue(geo, category, hours=6, cell=geo.other_cell),
+        "sibling": overdue(geo, category, hours=6, cell=GridCellFactory(community=geo.sibling_community)),
+        "unit": unit_overdue(geo, unit_category, hours=6),
         "escalated": overdue(geo, category, hours=40, level=2),
     }
     response = as_user(client, inspector).get(QUEUE, {param: value})
@@ -208,7 +210,7 @@ def _queue_queries(client, geo, category, inspector, count: int) -> int:
     made = [overdue(geo, category, hours=index + 1) for index in range(count)]
     for finding in made:
         FindingEvent.objects.create(finding=finding, kind=FindingEvent.Kind.OVERDUE, at=NOW)
-    accountability.open_case(actor=inspector, codes=[made[0].code])
+    services.open_case(actor=inspector, codes=[made[0].code])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(QUEUE)
     assert response.status_code == 200
@@ -334,7 +336,7 @@ def test_other_roles_get_403_on_a_case(client, request, case, role):
 
 
 def test_case_list_shows_only_the_cases_in_reach(client, geo, category, inspector, other_street_discipline, case):
-    theirs = accountability.open_case(actor=inspector, codes=[overdue(geo, category, cell=geo.other_cell).code])
+    theirs = services.open_case(actor=inspector, codes=[overdue(geo, category, cell=geo.other_cell).code])
     listed = as_user(client, inspector).get(CASES).context["page"].object_list
     assert {c.pk for c in listed} == {case.pk, theirs.pk}
     listed = as_user(client, other_street_discipline).get(CASES).context["page"].object_list
@@ -350,7 +352,7 @@ def test_case_list_filters_by_state(client, inspector, case):
 def _case_list_queries(client, geo, category, inspector, count: int) -> int:
     for _ in range(count):
         findings = [overdue(geo, category).code, overdue(geo, category).code]
-        accountability.open_case(actor=inspector, codes=findings)
+        services.open_case(actor=inspector, codes=findings)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(CASES)
     assert response.status_code == 200

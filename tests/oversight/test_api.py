@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from inspections import accountability
-from inspections.models import AccountabilityCase, CaseEvent, Finding, FindingEvent
+from inspections.models import Finding, FindingEvent
+from oversight import services
+from oversight.models import AccountabilityCase, CaseEvent
 from tests.factories import FindingFactory, person
 
 Status = Finding.Status
@@ -87,7 +88,7 @@ def two(geo, unit_category, unit_staff):
 
 @pytest.fixture
 def case(inspector, two):
-    return accountability.open_case(actor=inspector, codes=[f.code for f in two])
+    return services.open_case(actor=inspector, codes=[f.code for f in two])
 
 
 # --- opening -------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def test_findings_of_two_responsible_sides_make_no_case(login, inspector, geo, c
 
 
 def test_list_shows_only_the_cases_in_reach(login, geo, category, inspector, street_discipline, case):
-    theirs = accountability.open_case(actor=inspector, codes=[overdue(geo, category, cell=geo.other_cell).code])
+    theirs = services.open_case(actor=inspector, codes=[overdue(geo, category, cell=geo.other_cell).code])
     district = login(inspector).get(CASES).json()["results"]
     assert {row["id"] for row in district} == {case.pk, theirs.pk}
     street = login(street_discipline).get(CASES).json()["results"]
@@ -198,7 +199,7 @@ def test_anonymous_gets_403(api, case):
 
 def _list_queries(api, geo, category, inspector, count: int) -> int:
     for _ in range(count):
-        accountability.open_case(actor=inspector, codes=[overdue(geo, category).code, overdue(geo, category).code])
+        services.open_case(actor=inspector, codes=[overdue(geo, category).code, overdue(geo, category).code])
     with CaptureQueriesContext(connection) as queries:
         response = api.get(CASES)
     assert response.status_code == 200

@@ -1,0 +1,18 @@
+"""Query-string helpers for lists that filter, paginate and link to themselves."""
+
+from django.http import QueryDict
+
+
+def clean_params(params: QueryDict, *, exclude: tuple[str, ...] = ()) -> QueryDict:
+    """The query without ``exclude`` and without empty values (a GET form sends ``status=`` for "all")."""
+    data = QueryDict(mutable=True)
+    for name, values in params.lists():
+        kept = [value for value in values if value.strip()]
+        if name not in exclude and kept:
+            data.setlist(name, kept)
+    return data
+
+
+def query_without(params: QueryDict, *names: str) -> str:
+    """The query as a string for links, without ``names`` (the page number, a filter being replaced)."""
+    return clean_params(params, exclude=names).urlencode()
