@@ -16,6 +16,7 @@ from districts.models import Community, GridCell, Street, Unit
 from inspections import ladder, permissions
 from inspections.filters import FindingFilter
 from inspections.models import Category, Finding, FindingPhoto
+from web.durations import duration
 from web.query import clean_params
 
 Status = Finding.Status
@@ -48,19 +49,15 @@ class Deadline:
 
 
 def deadline_label(finding: Finding, now: datetime) -> Deadline:
-    """ "5 h left" / "3 h overdue" for an open finding; nothing for a closed one."""
+    """ "剩余20小时" / "即将到期，剩余1小时20分" / "超期3天2小时" for an open finding; nothing for a closed one."""
     if not finding.is_open:
         return Deadline("", "")
-    seconds = finding.time_left(now).total_seconds()
-    overdue = finding.is_overdue(now)
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        text = (_("%(minutes)s min overdue") if overdue else _("%(minutes)s min left")) % {"minutes": minutes}
-    else:
-        text = (_("%(hours)s h overdue") if overdue else _("%(hours)s h left")) % {"hours": minutes // 60}
-    if overdue:
-        return Deadline(text, "late")
-    return Deadline(text, "soon" if finding.is_due_soon(now) else "ok")
+    left = duration(finding.time_left(now))
+    if finding.is_overdue(now):
+        return Deadline(_("overdue %(duration)s") % {"duration": left}, "late")
+    if finding.is_due_soon(now):
+        return Deadline(_("due soon, %(duration)s left") % {"duration": left}, "soon")
+    return Deadline(_("%(duration)s left") % {"duration": left}, "ok")
 
 
 def annotate_deadlines(findings, now: datetime | None = None) -> None:

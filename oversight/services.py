@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from inspections.models import Finding, FindingEvent
 from oversight.models import AccountabilityCase, CaseEvent, CaseFinding
 from oversight.selectors import can_handle_cases, findings_in_reach
+from web.durations import duration
 from web.errors import Conflict, Forbidden, Invalid
 
 
@@ -31,7 +32,7 @@ def _facts(findings: Sequence[Finding], now: datetime) -> str:
     for f in findings:
         lines.append(
             _(
-                "%(code)s %(category)s, %(address)s: deadline %(deadline)s, %(hours)s h overdue, status %(status)s, "
+                "%(code)s %(category)s, %(address)s: deadline %(deadline)s, overdue %(overdue)s, status %(status)s, "
                 "returned %(returns)s time(s)"
             )
             % {
@@ -39,7 +40,7 @@ def _facts(findings: Sequence[Finding], now: datetime) -> str:
                 "category": f.category.name,
                 "address": f.address or "-",
                 "deadline": timezone.localtime(f.deadline_at).strftime("%Y-%m-%d %H:%M"),
-                "hours": hours_overdue(f, now),
+                "overdue": duration(hours_overdue(f, now)),
                 "status": f.get_status_display(),
                 "returns": f.return_count,
             }

@@ -178,10 +178,10 @@ def test_rows_show_hours_left_and_hours_overdue(client, geo, street_staff, categ
     closed = in_cell(geo, category, reported_at=NOW - timedelta(hours=30), status=Status.CLOSED)
     response = as_user(client, street_staff).get(LIST)
     rows = {f.code: f.deadline for f in response.context["page"].object_list}
-    assert (rows[left.code].text, rows[left.code].css) == ("5 h left", "ok")
-    assert (rows[late.code].text, rows[late.code].css) == ("6 h overdue", "late")
+    assert (rows[left.code].text, rows[left.code].css) == ("5 hours left", "ok")
+    assert (rows[late.code].text, rows[late.code].css) == ("overdue 6 hours", "late")
     assert rows[closed.code].text == ""
-    assert '<span class="deadline late">6 h overdue</span>' in response.content.decode()
+    assert '<span class="deadline late">overdue 6 hours</span>' in response.content.decode()
 
 
 def test_report_button_only_for_reporting_roles(client, geo, grid_worker, leader):

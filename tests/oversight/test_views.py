@@ -160,7 +160,7 @@ def test_queue_is_sorted_by_hours_overdue_most_first(client, geo, inspector, cat
     assert codes(response) == [fifty.code, thirty.code, six.code]
     rows = {f.code: f.hours_overdue for f in response.context["page"].object_list}
     assert rows == {fifty.code: Decimal("50.0"), thirty.code: Decimal("30.0"), six.code: Decimal("6.0")}
-    assert "50.0 h overdue" in response.content.decode()
+    assert "overdue 2 days 2 hours" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -252,7 +252,8 @@ def test_opening_a_case_from_two_findings_prefills_unit_person_and_facts(
         first.code: (first.deadline_at, Decimal("30.0")),
         second.code: (second.deadline_at, Decimal("6.0")),
     }
-    assert first.code in case.summary and "30.0" in case.summary and "returned 1 time(s)" in case.summary
+    assert first.code in case.summary and "overdue 1 day 6 hours" in case.summary
+    assert "returned 1 time(s)" in case.summary
     for finding in (first, second):
         event = finding.events.get(kind=FindingEvent.Kind.CASE_OPENED)
         assert event.actor == inspector and event.payload == {"case": case.pk}
@@ -266,7 +267,8 @@ def test_case_page_shows_what_the_case_was_prefilled_with(client, geo, inspector
     assert str(unit_staff) in html
     for link in case.case_findings.all():
         assert link.finding.code in html
-    assert "30.0" in html and "6.0" in html and "36.0" in html  # each and the sum
+    # Each, and the sum, in words.
+    assert "1 day 6 hours" in html and ">6 hours<" in html and "1 day 12 hours" in html
     assert len(response.context["events"]) == 1
 
 
@@ -451,7 +453,7 @@ def test_finding_notice_is_a_printable_page(client, geo, inspector, unit_categor
     assert "css/print.css" in html
     # No script at all: the notice prints as it is.
     assert "<script" not in html
-    assert finding.code in html and "区城管局" in html and "30.0 hours overdue" in html
+    assert finding.code in html and "区城管局" in html and "overdue 1 day 6 hours" in html
     assert "市中区 Commission for Discipline Inspection and Supervision" in html
 
 

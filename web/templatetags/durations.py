@@ -2,7 +2,15 @@ from datetime import timedelta
 
 from django import template
 
+from web import durations
+
 register = template.Library()
+
+
+@register.filter
+def duration(value) -> str:
+    """``{{ delta|duration }}``: 58天18小时, 3小时20分 (a timedelta, or a number of hours)."""
+    return durations.duration(value)
 
 
 @register.filter
