@@ -73,6 +73,16 @@ class FindingQuerySet(ScopedQuerySet):
         """Overdue now, or at some time before (``overdue_at``, kept through an approved extension)."""
         return Q(overdue_at__isnull=False) | FindingQuerySet.overdue_condition(now)
 
+    @staticmethod
+    def closed_in_time_condition() -> Q:
+        """按期办结: verified and closed no later than the deadline (the extended one, when granted)."""
+        return Q(status=Finding.Status.CLOSED, closed_at__lte=models.F("deadline_at"))
+
+    @staticmethod
+    def closed_late_condition() -> Q:
+        """超期办结: verified and closed, but after the deadline."""
+        return Q(status=Finding.Status.CLOSED, closed_at__gt=models.F("deadline_at"))
+
     def overdue(self, now: datetime | None = None) -> "FindingQuerySet":
         return self.filter(self.overdue_condition(now or timezone.now()))
 
@@ -245,6 +255,19 @@ class Finding(models.Model):
 
     def went_overdue(self, now: datetime | None = None) -> bool:
         return self.overdue_at is not None or self.is_overdue(now)
+
+    @property
+    def closed_late(self) -> bool:
+        """超期办结: verified and closed after the deadline."""
+        return self.status == self.Status.CLOSED and self.closed_at is not None and self.closed_at > self.deadline_at
+
+    @property
+    def lateness(self) -> timedelta | None:
+        """How long after the deadline it was closed (closed late), or is still open (overdue); else None."""
+        end = self.closed_at if self.status == self.Status.CLOSED else (None if not self.is_open else timezone.now())
+        if end is None or end <= self.deadline_at:
+            return None
+        return end - self.deadline_at
 
     def time_left(self, now: datetime | None = None) -> timedelta:
         """Positive while there is time left, negative once overdue."""

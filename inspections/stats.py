@@ -76,7 +76,7 @@ def performance(findings: QuerySet, *, start: datetime, end: datetime, group: st
         .annotate(
             total=Count("id"),
             ack_in_time=Count("id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("ack_deadline_at"))),
-            closed_in_time=Count("id", filter=closed & Q(closed_at__lte=F("deadline_at"))),
+            closed_in_time=Count("id", filter=FindingQuerySet.closed_in_time_condition()),
             overdue=Count("id", filter=FindingQuerySet.went_overdue_condition(now)),
             returned=Count("id", filter=Q(return_count__gt=0)),
             extended=Count("id", filter=Q(extension_count__gt=0)),
