@@ -270,7 +270,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Chuangcheng API",
+    "TITLE": _("Chuangcheng API"),
+    "DESCRIPTION": _(
+        "The findings of the civilization campaign: report, route, rectify and verify. People use their "
+        "session; the 12345 hotline uses an API key (Authorization: Api-Key <key>)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page's assets come from the sidecar package, not a CDN.

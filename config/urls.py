@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("notifications.api")),
     path("api/v1/", include("oversight.api")),
     path("api/v1/", include("inspections.api_urls")),
     path("", include("notifications.urls")),

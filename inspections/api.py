@@ -64,13 +64,14 @@ def _validated(input_class, request, **context) -> dict:
     return serializer.validated_data
 
 
-def _action_schema(input_class):
-    return extend_schema(request=input_class, responses=FindingDetailSerializer)
+def _action_schema(input_class, summary):
+    return extend_schema(request=input_class, responses=FindingDetailSerializer, summary=summary)
 
 
+@extend_schema(tags=[_("Findings")])
 @extend_schema_view(
-    list=extend_schema(summary="Findings in your area, filtered and paginated"),
-    retrieve=extend_schema(summary="One finding with its events and photos"),
+    list=extend_schema(summary=_("Findings in your area, filtered and paginated")),
+    retrieve=extend_schema(summary=_("One finding with its events and photos")),
 )
 class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "code"
@@ -110,7 +111,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         workflow.expect_status(finding, name)
         return finding
 
-    @extend_schema(request=ReportInput, responses={201: FindingDetailSerializer}, summary="Report a finding")
+    @extend_schema(request=ReportInput, responses={201: FindingDetailSerializer}, summary=_("Report a finding"))
     def create(self, request):
         if not permissions.can_report(request.user):
             raise Forbidden(_("Your role does not allow reporting findings."))
@@ -127,7 +128,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         finding = intake.report_finding(actor=request.user, report=report, photos=data["photos"])
         return self._answer(finding, status.HTTP_201_CREATED)
 
-    @_action_schema(DispatchInput)
+    @_action_schema(DispatchInput, _("Dispatch to a community or a unit"))
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_to(self, request, code=None):
         # Not named "dispatch": that is the name of APIView's request entry point.
@@ -143,7 +144,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._answer(finding)
 
-    @_action_schema(ReassignInput)
+    @_action_schema(ReassignInput, _("Reassign to another community or unit"))
     @action(detail=True, methods=["post"])
     def reassign(self, request, code=None):
         finding = self._act("reassign")
@@ -158,14 +159,14 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._answer(finding)
 
-    @_action_schema(NoteInput)
+    @_action_schema(NoteInput, _("Acknowledge (签收)"))
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, code=None):
         finding = self._act("acknowledge")
         data = _validated(NoteInput, request)
         return self._answer(workflow.acknowledge_finding(actor=request.user, finding=finding, note=data["note"]))
 
-    @_action_schema(SubmitInput)
+    @_action_schema(SubmitInput, _("Submit the rectification with photos"))
     @action(detail=True, methods=["post"])
     def submit(self, request, code=None):
         finding = self._act("submit")
@@ -175,35 +176,35 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._answer(finding)
 
-    @_action_schema(NoteInput)
+    @_action_schema(NoteInput, _("Verify and close (核查)"))
     @action(detail=True, methods=["post"])
     def verify(self, request, code=None):
         finding = self._act("verify")
         data = _validated(NoteInput, request)
         return self._answer(workflow.verify_finding(actor=request.user, finding=finding, note=data["note"]))
 
-    @_action_schema(ReasonInput)
+    @_action_schema(ReasonInput, _("Return for rework (退回)"))
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_for_rework(self, request, code=None):
         finding = self._act("return")
         data = _validated(ReasonInput, request)
         return self._answer(workflow.return_finding(actor=request.user, finding=finding, reason=data["reason"]))
 
-    @_action_schema(ReasonInput)
+    @_action_schema(ReasonInput, _("Decline: not ours (退单)"))
     @action(detail=True, methods=["post"])
     def decline(self, request, code=None):
         finding = self._act("decline")
         data = _validated(ReasonInput, request)
         return self._answer(workflow.decline_finding(actor=request.user, finding=finding, reason=data["reason"]))
 
-    @_action_schema(ReasonInput)
+    @_action_schema(ReasonInput, _("Mark invalid"))
     @action(detail=True, methods=["post"], url_path="mark-invalid", url_name="mark-invalid")
     def mark_invalid(self, request, code=None):
         finding = self._act("mark-invalid")
         data = _validated(ReasonInput, request)
         return self._answer(workflow.mark_invalid(actor=request.user, finding=finding, reason=data["reason"]))
 
-    @_action_schema(DuplicateInput)
+    @_action_schema(DuplicateInput, _("Mark as a duplicate"))
     @action(detail=True, methods=["post"], url_path="mark-duplicate", url_name="mark-duplicate")
     def mark_duplicate(self, request, code=None):
         finding = self._act("mark-duplicate")
@@ -220,7 +221,9 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise Forbidden(_("Your role does not allow this action on this finding."))
         return finding
 
-    @extend_schema(request=ExtensionRequestInput, responses={201: ExtensionSerializer}, summary="Ask for an extension")
+    @extend_schema(
+        request=ExtensionRequestInput, responses={201: ExtensionSerializer}, summary=_("Ask for an extension")
+    )
     @action(detail=True, methods=["post"], url_path="request-extension", url_name="request-extension")
     def request_extension(self, request, code=None):
         finding = self._extension_finding(permissions.can_request_extension)
@@ -230,7 +233,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ExtensionDecisionInput, responses=ExtensionSerializer, summary="Decide an extension")
+    @extend_schema(request=ExtensionDecisionInput, responses=ExtensionSerializer, summary=_("Decide an extension"))
     @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
     def decide_extension(self, request, code=None):
         finding = self._extension_finding(permissions.can_decide_extension)
@@ -241,7 +244,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         extension = Extension.objects.select_related("finding", "requested_by", "decided_by").get(pk=extension.pk)
         return Response(ExtensionSerializer(extension).data)
 
-    @extend_schema(request=PhotoInput, responses={201: FindingPhotoSerializer}, summary="Add a photo")
+    @extend_schema(request=PhotoInput, responses={201: FindingPhotoSerializer}, summary=_("Add a photo"))
     @action(detail=True, methods=["post"])
     def photos(self, request, code=None):
         finding = self.get_object()
@@ -250,6 +253,8 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(FindingPhotoSerializer(photo, context={"request": request}).data, status=201)
 
 
+@extend_schema(tags=[_("Findings")])
+@extend_schema_view(list=extend_schema(summary=_("Categories of problems")))
 class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The categories a finding can be reported under (a short list: not paginated)."""
 
@@ -258,10 +263,11 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
 
+@extend_schema(tags=[_("Geography")])
 class GridCellGeoJSON(APIView):
     """The grid cells in the user's scope as a GeoJSON FeatureCollection (the battle map's layer)."""
 
-    @extend_schema(parameters=[GridCellQuery], responses={200: OpenApiTypes.OBJECT}, summary="Grid cells as GeoJSON")
+    @extend_schema(parameters=[GridCellQuery], responses={200: OpenApiTypes.OBJECT}, summary=_("Grid cells as GeoJSON"))
     def get(self, request):
         query = GridCellQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -293,13 +299,14 @@ def _with_history_of(finding: Finding) -> Finding:
     return _with_history(Finding.objects).get(pk=finding.pk)
 
 
+@extend_schema(tags=[_("12345 hotline")])
 @extend_schema_view(
     create=extend_schema(
         request=HotlineTicketInput,
         responses={201: HotlineFindingSerializer, 200: HotlineFindingSerializer},
-        summary="Hand over a 12345 ticket (idempotent on ticket_no)",
+        summary=_("Hand over a 12345 ticket (idempotent on ticket_no)"),
     ),
-    retrieve=extend_schema(summary="Status and history of a ticket's finding"),
+    retrieve=extend_schema(summary=_("Status and history of a ticket's finding")),
 )
 class HotlineTicketViewSet(viewsets.GenericViewSet):
     """The 12345 hotline's intake and status polling, authenticated by a hotline API key."""

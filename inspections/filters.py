@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Finding
+from web.fields import IsoDateTimeFilter
 
 
 class FindingFilter(django_filters.FilterSet):
@@ -21,12 +22,8 @@ class FindingFilter(django_filters.FilterSet):
     grid = django_filters.CharFilter(field_name="grid_cell__code", label=_("grid cell"))
     unit = django_filters.CharFilter(field_name="responsible_unit__code", label=_("responsible unit"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    reported_after = django_filters.IsoDateTimeFilter(
-        field_name="reported_at", lookup_expr="gte", label=_("reported after")
-    )
-    reported_before = django_filters.IsoDateTimeFilter(
-        field_name="reported_at", lookup_expr="lt", label=_("reported before")
-    )
+    reported_after = IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte", label=_("reported after"))
+    reported_before = IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt", label=_("reported before"))
     q = django_filters.CharFilter(method="filter_q", label=_("number or address"))
 
     class Meta:

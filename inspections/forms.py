@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections import selectors
 from inspections.intake import sources_for
 from inspections.models import Category, Finding, FindingPhoto
-from web.fields import MultipleFileField, MultipleFileInput
+from web.fields import MultipleFileField, MultipleFileInput, xml_text
 
 Source = Finding.Source
 
@@ -21,6 +21,7 @@ def _text(label, *, required=False, max_length=2000, rows=2, **attrs):
         required=required,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows, **attrs}),
+        validators=[xml_text],
     )
 
 
@@ -138,7 +139,7 @@ class ReportForm(forms.Form):
         max_value=180,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    address = forms.CharField(label=_("address"), required=False, max_length=200)
+    address = forms.CharField(label=_("address"), required=False, max_length=200, validators=[xml_text])
     source = forms.ChoiceField(label=_("source"), choices=(), required=False)
     photos = MultipleFileField(label=_("photos"))
 

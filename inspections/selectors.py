@@ -30,6 +30,41 @@ def finding_filter(user, params: QueryDict, *, exclude: tuple[str, ...] = ()) ->
     return FindingFilter(clean_params(params, exclude=("page", *exclude)), queryset=Finding.objects.visible_to(user))
 
 
+def describe_filters(filterset: FindingFilter) -> str:
+    """The filters in force, in words ("状态：已派遣；类别：exposed-garbage"), for titles of exports."""
+    if not filterset.form.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        choices = dict(getattr(field, "choices", ()) or ())
+        if isinstance(value, list | tuple):
+            shown = "、".join(str(choices.get(v, v)) for v in value)
+        elif isinstance(value, datetime):
+            shown = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, bool):
+            shown = _("yes") if value else _("no")
+        else:
+            shown = str(choices.get(value, value))
+        parts.append(_("%(filter)s: %(value)s") % {"filter": field.label, "value": shown})
+    return _("; ").join(parts)
+
+
+def ledger_title(user, filterset: FindingFilter, now: datetime) -> str:
+    """The ledger's title row: whose ledger (the roles and scopes), which filters, when exported."""
+    scopes = "、".join(
+        f"{m.scope.name} {m.get_role_display()}" if m.scope is not None else str(m.get_role_display())
+        for m in user.memberships_cached
+    )
+    title = _("Ledger of findings: %(scope)s") % {"scope": scopes or user}
+    filters = describe_filters(filterset)
+    if filters:
+        title += " · " + _("filtered by %(filters)s") % {"filters": filters}
+    return title + " · " + _("exported %(time)s") % {"time": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")}
+
+
 def status_counts(user, params: QueryDict) -> dict[str, int]:
     """How many of the filtered findings are in each status, ignoring the status filter itself.
 

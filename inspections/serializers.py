@@ -12,17 +12,20 @@ from rest_framework import serializers
 
 from districts.models import Community, GridCell, Unit
 from inspections.models import Category, Extension, Finding, FindingEvent, FindingPhoto
-from web.fields import CodeField, DateTimeField, FilesField
+from web.fields import CodeField, DateTimeField, FilesField, XmlCharField
 
 # --- output --------------------------------------------------------------------------------
 
 
-def _code(source: str | None = None) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", read_only=True, **({"source": source} if source else {}))
+def _code(source: str | None = None, *, null: bool = False) -> serializers.SlugRelatedField:
+    """A related object by its code; ``null``: the relation may be empty (the schema says so)."""
+    return serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=null, **({"source": source} if source else {})
+    )
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    unit = _code()
+    unit = _code(null=True)
 
     class Meta:
         model = Category
@@ -33,11 +36,11 @@ class FindingSerializer(serializers.ModelSerializer):
     """A finding as lists show it: geography, category and unit by their codes."""
 
     category = _code()
-    grid = _code("grid_cell")
-    community = _code()
-    street = _code()
+    grid = _code("grid_cell", null=True)
+    community = _code(null=True)
+    street = _code(null=True)
     district = _code()
-    responsible_unit = _code()
+    responsible_unit = _code(null=True)
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -69,7 +72,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # None: the system (the deadline sweep, routing) did it.
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     # Plain strings ("" when the event is no transition), so the schema has one status enum.
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
@@ -137,7 +141,7 @@ def _longitude(**kwargs) -> serializers.FloatField:
 
 
 def _text(max_length: int = 2000, **kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="", **kwargs)
+    return XmlCharField(max_length=max_length, required=False, allow_blank=True, default="", **kwargs)
 
 
 UNKNOWN_CATEGORY = _("No category has the code “{value}”.")
@@ -148,7 +152,7 @@ class ReportInput(serializers.Serializer):
 
     category = CodeField(queryset=Category.objects.select_related("unit"), unknown=UNKNOWN_CATEGORY)
     source = serializers.ChoiceField(choices=Finding.Source.choices, required=False)
-    description = serializers.CharField(max_length=2000)
+    description = XmlCharField(max_length=2000)
     address = _text(200)
     lat = _latitude()
     lng = _longitude()
@@ -233,7 +237,7 @@ class HotlineTicketInput(serializers.Serializer):
         error_messages={"invalid": _("Letters, digits, “-”, “_” and “.” only.")},
     )
     category = CodeField(queryset=Category.objects.select_related("unit"), unknown=UNKNOWN_CATEGORY)
-    description = serializers.CharField(max_length=2000)
+    description = XmlCharField(max_length=2000)
     address = _text(200)
     lat = _latitude()
     lng = _longitude()
@@ -249,8 +253,8 @@ class ExtensionSerializer(serializers.ModelSerializer):
     # A plain string, so that the schema's "state" enum stays the cases' one.
     state = serializers.CharField(read_only=True, help_text="pending, approved or refused")
     deadline_at = serializers.DateTimeField(source="finding.deadline_at", read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Extension
@@ -271,10 +275,10 @@ class ExtensionSerializer(serializers.ModelSerializer):
 
 
 class ExtensionRequestInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = XmlCharField(max_length=2000, required=False, allow_blank=True, default="")
     until = DateTimeField()
 
 
 class ExtensionDecisionInput(serializers.Serializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = XmlCharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -409,4 +410,5 @@ def battle_map(request):
 def export(request):
     """台账: the current filtered, scoped list as an Excel file, streamed from a temporary file."""
     filterset = selectors.finding_filter(request.user, request.GET)
-    return exports.ledger_response(filterset.qs)
+    title = selectors.ledger_title(request.user, filterset, timezone.now())
+    return exports.ledger_response(filterset.qs, title=title)

@@ -28,16 +28,22 @@ from oversight import services
 from oversight.forms import GROUP_CHOICES, period_bounds, period_error, resolve_period
 from oversight.models import AccountabilityCase, CaseEvent, CaseFinding
 from oversight.selectors import STATS_ROLES, can_handle_cases
+from web.fields import DateField, XmlCharField
 
 # --- serializers ---------------------------------------------------------------------------
 
 
-def _code(source: str | None = None) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", read_only=True, **({"source": source} if source else {}))
+def _code(source: str | None = None, *, null: bool = False) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=null, **({"source": source} if source else {})
+    )
 
 
 def _username(source: str | None = None) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, **({"source": source} if source else {}))
+    """A person by username; None when nobody is named (or the person was deleted)."""
+    return serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, **({"source": source} if source else {})
+    )
 
 
 class CaseFindingSerializer(serializers.ModelSerializer):
@@ -65,9 +71,9 @@ class CaseSerializer(serializers.ModelSerializer):
     """A case as lists show it."""
 
     district = _code()
-    street = _code()
-    responsible_unit = _code()
-    responsible_community = _code()
+    street = _code(null=True)
+    responsible_unit = _code(null=True)
+    responsible_community = _code(null=True)
     responsible_person = _username()
     opened_by = _username()
     findings = serializers.SerializerMethodField()
@@ -112,28 +118,28 @@ class OpenCaseInput(serializers.Serializer):
         max_length=200,
         error_messages={"empty": _("Choose at least one overdue finding.")},
     )
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    summary = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    title = XmlCharField(max_length=200, required=False, allow_blank=True, default="")
+    summary = XmlCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class DecideCaseInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AccountabilityCase.Outcome.choices)
-    review = serializers.CharField(max_length=5000)
-    decision_date = serializers.DateField()
-    document_no = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    review = XmlCharField(max_length=5000)
+    decision_date = DateField()
+    document_no = XmlCharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class CaseNoteInput(serializers.Serializer):
     # Left to the service to insist on, as the workflow's reasons are.
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    note = XmlCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class StatsQuery(serializers.Serializer):
     """``from`` and ``to`` are days, both included; left out, the last 30 days up to today."""
 
     # "from" is a Python keyword: declared as "start", renamed before the fields are bound.
-    start = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("first day (included)"))
-    to = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("last day (included)"))
+    start = DateField(required=False, allow_null=True, default=None, help_text=_("first day (included)"))
+    to = DateField(required=False, allow_null=True, default=None, help_text=_("last day (included)"))
     street = serializers.CharField(
         required=False, allow_blank=True, max_length=20, default="", help_text=_("street code")
     )
@@ -167,6 +173,21 @@ class PerformanceSerializer(serializers.Serializer):
     avg_hours_to_close = serializers.FloatField(allow_null=True)
 
 
+class PerformanceAnswer(serializers.Serializer):
+    """The answer of ``stats/units/``: the period and grouping asked for, and a row per group."""
+
+    # "from" is a Python keyword: declared as "start", renamed as in StatsQuery.
+    start = serializers.DateField(help_text="first day (included)")
+    to = serializers.DateField(help_text="last day (included)")
+    street = serializers.CharField(allow_null=True, help_text="street code, or null for the whole scope")
+    group = serializers.ChoiceField(choices=GROUP_CHOICES)
+    results = PerformanceSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"from": fields.pop("start"), **fields}
+
+
 # --- cases ---------------------------------------------------------------------------------
 
 
@@ -183,9 +204,10 @@ def _validated(input_class, request) -> dict:
     return serializer.validated_data
 
 
+@extend_schema(tags=[_("Oversight")])
 @extend_schema_view(
-    list=extend_schema(summary="Accountability cases in your area"),
-    retrieve=extend_schema(summary="One case with its findings and history"),
+    list=extend_schema(summary=_("Accountability cases in your area")),
+    retrieve=extend_schema(summary=_("One case with its findings and history")),
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """问责 cases: the discipline roles alone (403 for anyone else); out of their reach is a 404."""
@@ -212,7 +234,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         fresh = self.get_queryset().get(pk=case.pk)
         return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
-    @extend_schema(request=OpenCaseInput, responses={201: CaseDetailSerializer}, summary="Open a case from findings")
+    @extend_schema(request=OpenCaseInput, responses={201: CaseDetailSerializer}, summary=_("Open a case from findings"))
     def create(self, request):
         data = _validated(OpenCaseInput, request)
         case = services.open_case(
@@ -220,7 +242,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._answer(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecideCaseInput, responses=CaseDetailSerializer, summary="Record the decision (once)")
+    @extend_schema(request=DecideCaseInput, responses=CaseDetailSerializer, summary=_("Record the decision (once)"))
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         case = self.get_object()
@@ -235,7 +257,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._answer(case)
 
-    @extend_schema(request=CaseNoteInput, responses=CaseDetailSerializer, summary="Add a note to the history")
+    @extend_schema(request=CaseNoteInput, responses=CaseDetailSerializer, summary=_("Add a note to the history"))
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         case = self.get_object()
@@ -247,13 +269,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 # --- statistics ----------------------------------------------------------------------------
 
 
+@extend_schema(tags=[_("Oversight")])
 class UnitStatsView(APIView):
     """Performance over a period of the findings in the user's overseeing scope (definitions: ``inspections.stats``)."""
 
     @extend_schema(
         parameters=[StatsQuery],
-        responses=PerformanceSerializer(many=True),
-        summary="Performance per unit, community or street",
+        responses=PerformanceAnswer,
+        summary=_("Performance per unit, community or street"),
     )
     def get(self, request):
         user = request.user

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.filters import FindingFilter
 from oversight.models import AccountabilityCase
+from web.fields import EARLIEST, LATEST, OUT_OF_RANGE, bounded_date, xml_text
 
 #: The statistics' period when none is given: the last 30 days, today included.
 DEFAULT_PERIOD_DAYS = 30
@@ -39,6 +40,8 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def period_error(start: date, end: date) -> str | None:
     """Why ``start`` … ``end`` is not a period the statistics answer for (None: it is)."""
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        return str(OUT_OF_RANGE)
     if start > end:
         return _("The start of the period is after its end.")
     if (end - start).days >= MAX_PERIOD_DAYS:
@@ -75,17 +78,23 @@ class OpenCaseForm(forms.Form):
     """The queue's ticked findings; title and facts are pre-filled from them when left empty."""
 
     findings = CodesField(label=_("findings"))
-    title = forms.CharField(label=_("title"), max_length=200, required=False)
-    summary = forms.CharField(label=_("facts"), required=False, max_length=5000, widget=forms.Textarea)
+    title = forms.CharField(label=_("title"), max_length=200, required=False, validators=[xml_text])
+    summary = forms.CharField(
+        label=_("facts"), required=False, max_length=5000, widget=forms.Textarea, validators=[xml_text]
+    )
 
 
 class DecideCaseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("outcome"), choices=[("", "—"), *AccountabilityCase.Outcome.choices], required=True
     )
-    review = forms.CharField(label=_("review"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    review = forms.CharField(
+        label=_("review"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), validators=[xml_text]
+    )
     decision_date = forms.DateField(
-        label=_("decision date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        label=_("decision date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        validators=[bounded_date],
     )
     document_no = forms.CharField(
         label=_("document number"),
@@ -101,7 +110,9 @@ class DecideCaseForm(forms.Form):
 
 
 class CaseNoteForm(forms.Form):
-    note = forms.CharField(label=_("note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), validators=[xml_text]
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_note_%s")

@@ -139,3 +139,42 @@ def test_reading_a_notification_does_not_follow_a_link_outside_the_portal(client
 
 def test_reading_is_post_only(client, owner):
     assert client.get(read_url(in_app(owner))).status_code == 405
+
+
+# --- the same through the API ------------------------------------------------------------
+
+
+def test_the_api_lists_only_my_in_app_notifications(client, owner, stranger):
+    mine = in_app(owner, "我的")
+    in_app(stranger, "别人的")
+    body = client.get("/api/v1/notifications/").json()
+    assert [row["id"] for row in body["results"]] == [mine.pk]
+    assert body["results"][0]["read"] is False
+
+
+def test_the_api_lists_the_unread_ones_when_asked(client, owner):
+    read = in_app(owner, "已读")
+    unread = in_app(owner, "未读")
+    client.post(f"/api/v1/notifications/{read.pk}/read/")
+    body = client.get("/api/v1/notifications/", {"unread": "true"}).json()
+    assert [row["id"] for row in body["results"]] == [unread.pk]
+
+
+def test_the_api_marks_one_read_and_all_read(client, owner):
+    first, second, third = (in_app(owner, f"通知{n}") for n in range(3))
+    assert client.post(f"/api/v1/notifications/{first.pk}/read/").json() == {"marked": 1}
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
+    assert not Notification.objects.filter(pk__in=[first.pk, second.pk, third.pk], read_at__isnull=True).exists()
+
+
+def test_the_api_answers_another_persons_notification_with_404(client, owner, stranger):
+    theirs = in_app(stranger)
+    assert client.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_the_api_wants_a_logged_in_person(db):
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/api/v1/notifications/").status_code == 403
