@@ -23,23 +23,33 @@ setup: $(VENV)/.installed
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
-# The demo password is made once and kept in var/, so the printed logins keep working.
+# The demo password and the secret key are made once and kept in var/, so the printed logins
+# and the sessions keep working from one run to the next.
 var/demo-password:
 	mkdir -p var
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(9))" > $@
 
+var/secret-key:
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
 demo: migrate var/demo-password
 	$(PY) manage.py seed_demo --password "$$(cat var/demo-password)" --findings-if-empty 3000 > var/demo-accounts.txt
 	@echo "Demo accounts (password: $$(cat var/demo-password)):"
-	@tail -n +2 var/demo-accounts.txt
+	@cat var/demo-accounts.txt
 
-run: demo
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+# What people see: no debug pages (the portal's own error pages), over plain HTTP on this
+# machine. `DEBUG=1 make run` shows Django's debug pages to a developer who asks for them.
+RUN_ENV = DEBUG=$${DEBUG:-0} SECRET_KEY="$$(cat var/secret-key)" \
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0}
+
+run: demo var/secret-key
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Chuangcheng is starting on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
 	@echo "Log in with one of the demo accounts above; password: $$(cat var/demo-password)"
 	@echo ""
-	$(VENV)/bin/honcho start -f Procfile
+	$(RUN_ENV) $(VENV)/bin/honcho start -f Procfile
 
 test: setup
 	$(PY) -m pytest -n $${TEST_WORKERS:-2}

@@ -13,6 +13,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 BEAT_KEY = "health:last-beat"
+#: The beat runs every minute; a last run older than this means it has stopped.
+BEAT_STALE_AFTER_SECONDS = 5 * 60
 
 
 def record_beat() -> datetime:
@@ -47,7 +49,20 @@ def broker_state() -> str:
         return "down"
 
 
+def overall(*, db: bool, broker: str, beat_age: float | None) -> str:
+    """``error`` without a database; ``starting`` until the beat has run once (deadlines are not yet
+    enforced); ``degraded`` when the broker is down or the beat has stopped; else ``ok``."""
+    if not db:
+        return "error"
+    if beat_age is None:
+        return "starting"
+    if broker != "ok" or beat_age > BEAT_STALE_AFTER_SECONDS:
+        return "degraded"
+    return "ok"
+
+
 def report() -> tuple[dict, bool]:
+    """The health answer and whether the portal can serve (the database answers)."""
     db = database_ok()
     try:
         beat = last_beat()
@@ -55,13 +70,15 @@ def report() -> tuple[dict, bool]:
         logger.warning("health: cannot read the last beat", exc_info=True)
         beat = None
     now = timezone.now()
+    broker = broker_state()
+    age = (now - beat).total_seconds() if beat else None
     body = {
-        "status": "ok" if db else "error",
+        "status": overall(db=db, broker=broker, beat_age=age),
         "database": "ok" if db else "down",
-        "broker": broker_state(),
+        "broker": broker,
         "beat": {
             "last_run": beat.isoformat() if beat else None,
-            "age_seconds": round((now - beat).total_seconds()) if beat else None,
+            "age_seconds": round(age) if age is not None else None,
         },
         "time": now.isoformat(),
     }

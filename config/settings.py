@@ -238,7 +238,11 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root
 # django-leaflet ships Leaflet itself; only its static files are used (its admin and form
 # widgets need GDAL, which this project does without), so the app is not installed.
 STATICFILES_DIRS = [BASE_DIR / "static", Path(leaflet.__file__).resolve().parent / "static"]
+# Photos are never served from a public URL: ``inspections.views.photo`` checks who asks. Behind
+# nginx, set MEDIA_ACCEL_REDIRECT to its internal location (docker-compose.yml does) and nginx
+# sends the file; otherwise the portal sends it itself.
 MEDIA_URL = "media/"
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -288,11 +292,11 @@ SPECTACULAR_SETTINGS = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
+    # HTTPS by default; `make run` turns the two off to serve plain HTTP on 127.0.0.1.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if SECURE_SSL_REDIRECT else 0
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # /healthz is probed over plain HTTP by the container's health check.

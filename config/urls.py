@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -32,6 +30,3 @@ handler400 = "web.pages.bad_request"
 handler403 = "web.pages.permission_denied"
 handler404 = "web.pages.page_not_found"
 handler500 = "web.pages.server_error"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

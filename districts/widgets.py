@@ -14,7 +14,7 @@ class BoundaryMapWidget(forms.Textarea):
 
     class Media:
         css = {"all": ["leaflet/leaflet.css", "css/boundary-map.css"]}
-        js = ["leaflet/leaflet.js", "js/boundary-map.js"]
+        js = ["leaflet/leaflet.js", "js/map-locale.js", "js/boundary-map.js"]
 
     def __init__(self, attrs=None):
         super().__init__({"rows": 6, "class": "vLargeTextField boundary-json", **(attrs or {})})

@@ -5,6 +5,7 @@ the rules (who may, from which status, what a reason must say) are the workflow'
 serializer writes anything.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -84,12 +85,27 @@ class FindingEventSerializer(serializers.ModelSerializer):
 
 
 class FindingPhotoSerializer(serializers.ModelSerializer):
-    image = serializers.ImageField(read_only=True)
-    thumbnail = serializers.ImageField(read_only=True)
+    """A photo by the portal's own URLs, which check who asks (the files have no public address)."""
+
+    image = serializers.SerializerMethodField()
+    thumbnail = serializers.SerializerMethodField()
 
     class Meta:
         model = FindingPhoto
         fields = ["stage", "image", "thumbnail", "taken_at", "gps_lat", "gps_lng"]
+
+    def _url(self, photo: FindingPhoto, name: str) -> str:
+        path = reverse(f"inspections:{name}", args=[photo.finding.code, photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_image(self, photo: FindingPhoto) -> str:
+        return self._url(photo, "photo")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail(self, photo: FindingPhoto) -> str:
+        return self._url(photo, "thumbnail")
 
 
 class FindingDetailSerializer(FindingSerializer):

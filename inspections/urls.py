@@ -9,6 +9,8 @@ urlpatterns = [
     path("findings/new/", views.report, name="report"),
     path("findings/export.xlsx", views.export, name="export"),
     path("findings/<str:code>/", views.detail, name="detail"),
+    path("findings/<str:code>/photos/<int:pk>/", views.photo, name="photo"),
+    path("findings/<str:code>/photos/<int:pk>/thumbnail/", views.photo, {"variant": "thumbnail"}, name="thumbnail"),
     path("findings/<str:code>/<slug:action>/", views.act, name="act"),
     path("map/", views.battle_map, name="map"),
 ]

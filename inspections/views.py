@@ -12,12 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from inspections import exports, intake, permissions, selectors, workflow
@@ -401,6 +404,34 @@ def battle_map(request):
             "status_choices": open_statuses,
         },
     )
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+@login_required
+def photo(request, code: str, pk: int, variant: str = "image"):
+    """A finding's photo, to those who may see the finding (out of scope, or no such photo: 404).
+
+    The file is sent by the portal itself; behind a web server configured for it
+    (``MEDIA_ACCEL_REDIRECT``), by that server through ``X-Accel-Redirect`` instead.
+    """
+    finding = _finding_or_404(request.user, code)
+    row = finding.photos.filter(pk=pk).first()
+    if row is None:
+        raise Http404(_("No such photo."))
+    file = row.thumbnail if variant == "thumbnail" else row.image
+    if not file or not file.storage.exists(file.name):
+        raise Http404(_("No such photo."))
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    if settings.MEDIA_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + file.name
+    else:
+        response = FileResponse(file.open("rb"), content_type=content_type)
+    # Private: a shared cache must never hand a photo to someone else.
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
 
 
 # --- ledger --------------------------------------------------------------------------------

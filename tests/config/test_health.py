@@ -54,3 +54,28 @@ def test_broker_down_is_reported_without_failing(client, db, settings):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_health_answers_only_get(client, db, method):
     assert getattr(client, method)("/healthz").status_code == 405
+
+
+def test_health_says_starting_until_the_beat_has_run(client, db):
+    assert client.get("/healthz").json()["status"] == "starting"
+
+
+def test_health_says_ok_once_the_beat_runs_and_the_broker_answers(client, db, settings, monkeypatch):
+    monkeypatch.setattr(health, "broker_state", lambda: "ok")
+    heartbeat()
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_health_says_degraded_when_the_beat_has_stopped(client, db, time_machine, monkeypatch):
+    monkeypatch.setattr(health, "broker_state", lambda: "ok")
+    time_machine.move_to("2026-11-26T08:00:00+08:00", tick=False)
+    heartbeat()
+    time_machine.move_to("2026-11-26T08:10:00+08:00", tick=False)
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "degraded"
+
+
+def test_health_says_degraded_when_the_broker_is_down(client, db, settings):
+    heartbeat()
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    assert client.get("/healthz").json()["status"] == "degraded"

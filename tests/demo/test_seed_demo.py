@@ -27,11 +27,20 @@ STREET_NAMES = [
 pytestmark = pytest.mark.django_db
 
 
+def run(*args: str) -> tuple[list[list[str]], str]:
+    """Run the command; its standard output as rows of tab-separated fields, and its standard error."""
+    out, err = StringIO(), StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=err)
+    return [line.split("\t") for line in out.getvalue().splitlines()], err.getvalue()
+
+
 def seed(*args: str) -> list[list[str]]:
-    """Run the command; its output as lines of tab-separated fields."""
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return [line.split("\t") for line in out.getvalue().splitlines()]
+    return run(*args)[0]
+
+
+def password_of(err: str) -> str:
+    (line,) = [line for line in err.splitlines() if line.startswith("password: ")]
+    return line.removeprefix("password: ")
 
 
 @pytest.fixture
@@ -170,9 +179,8 @@ def test_running_it_twice_creates_and_changes_nothing(printed):
     assert again == printed
 
 
-def test_the_output_starts_with_the_password_then_one_line_per_account(printed):
-    assert printed[0] == ["password", PASSWORD]
-    accounts = printed[1:]
+def test_the_output_is_one_tab_separated_line_per_account_and_nothing_else(printed):
+    accounts = printed
     assert all(len(fields) == 3 for fields in accounts)
     assert len({username for username, _, _ in accounts}) == len(accounts) == 48
     # Every role has at least one demo login.
@@ -180,7 +188,7 @@ def test_the_output_starts_with_the_password_then_one_line_per_account(printed):
 
 
 def test_each_printed_account_holds_exactly_the_printed_role_and_scope(printed):
-    for username, role, scope_code in printed[1:]:
+    for username, role, scope_code in printed:
         user = User.objects.get(username=username)
         [membership] = user.memberships.all()
         assert membership.role == role
@@ -189,7 +197,7 @@ def test_each_printed_account_holds_exactly_the_printed_role_and_scope(printed):
 
 
 def test_every_printed_account_logs_in_with_the_given_password(printed):
-    for username, _, _ in printed[1:]:
+    for username, _, _ in printed:
         assert log_in(username, PASSWORD) is not None, username
     assert log_in("leader", "wrong-password") is None
 
@@ -201,13 +209,12 @@ def test_a_printed_account_logs_in_through_the_login_page(client, printed):
     assert int(client.session["_auth_user_id"]) == User.objects.get(username="street-ganshiqiao").pk
 
 
-def test_without_a_password_a_random_one_is_printed_and_works(db):
-    first = seed()
-    password = first[0][1]
-    assert first[0][0] == "password" and len(password) >= 16
+def test_without_a_password_a_random_one_is_told_on_stderr_and_works(db):
+    password = password_of(run()[1])
+    assert len(password) >= 16
     assert log_in("inspector", password) is not None
     # Another run gives every demo user a new password; the old one stops working.
-    second = seed()[0][1]
+    second = password_of(run()[1])
     assert second != password
     assert log_in("inspector", second) is not None and log_in("inspector", password) is None
 

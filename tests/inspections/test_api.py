@@ -130,7 +130,9 @@ def test_detail_shows_events_and_photos(geo, category, login, grid_worker, stree
     (picture,) = body["photos"]
     assert set(picture) == {"stage", "image", "thumbnail", "taken_at", "gps_lat", "gps_lng"}
     assert picture["stage"] == "before"
-    assert "/media/findings/" in picture["image"] and "/media/findings/" in picture["thumbnail"]
+    code = created.json()["code"]
+    assert picture["image"].startswith(f"http://testserver/findings/{code}/photos/")
+    assert picture["thumbnail"].endswith("/thumbnail/")
 
 
 # --- reporting -----------------------------------------------------------------------------
@@ -411,7 +413,7 @@ def test_a_photo_is_added_to_a_finding(geo, category, login, street_staff):
         url(finding, "photos"), {"stage": "before", "image": photo()}, format="multipart"
     )
     assert response.status_code == 201
-    assert response.json()["stage"] == "before" and "/media/findings/" in response.json()["image"]
+    assert response.json()["stage"] == "before" and f"/findings/{finding.code}/photos/" in response.json()["image"]
     assert kinds(finding) == ["photo_added"]
 
 

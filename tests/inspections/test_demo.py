@@ -383,9 +383,10 @@ def test_seeding_nothing_adds_nothing(demo):
 
 
 def command(*args: str) -> list[str]:
-    out = StringIO()
-    call_command("seed_demo", "--password", PASSWORD, *args, stdout=out, stderr=StringIO())
-    return out.getvalue().splitlines()
+    """What the command told on standard error (the accounts alone go to standard output)."""
+    err = StringIO()
+    call_command("seed_demo", "--password", PASSWORD, *args, stdout=StringIO(), stderr=err)
+    return err.getvalue().splitlines()
 
 
 def test_findings_option_adds_findings_every_time(db):

@@ -250,7 +250,8 @@ def test_detail_shows_the_timeline_photos_and_the_map(client, geo, grid_worker, 
     html = response.content.decode()
     assert [e.kind for e in response.context["events"]] == ["reported", "dispatched"]
     before = finding.photos.get()
-    assert f'href="{before.image.url}"' in html and f'src="{before.thumbnail.url}"' in html
+    assert f'href="/findings/{finding.code}/photos/{before.pk}/"' in html
+    assert f'src="/findings/{finding.code}/photos/{before.pk}/thumbnail/"' in html
     data = response.context["map_data"]
     assert data["point"] == [36.655, 116.995] and data["cell"] == geo.cell.boundary
     assert 'id="finding-map-data" type="application/json"' in html

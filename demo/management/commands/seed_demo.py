@@ -19,9 +19,9 @@ class Command(BaseCommand):
     adds N generated findings each time; ``--findings-if-empty N`` adds them only to a database
     without any finding (the first ``make run``).
 
-    Prints the password, then one line per demo login: ``username<TAB>role<TAB>scope code``
-    (``-`` for a role held in no place), then ``findings: N added`` when findings were asked
-    for. Progress of the findings goes to stderr.
+    Standard output is clean TSV: one line per demo login, ``username<TAB>role<TAB>scope code``
+    (``-`` for a role held in no place), nothing else. The password (``password: P``), the
+    findings added (``findings: N added``) and progress go to standard error.
     """
 
     help = (
@@ -66,13 +66,13 @@ class Command(BaseCommand):
             seed_demo_geography()
             accounts = seed_demo_users(password=password)
             seed_categories()
-        self.stdout.write(f"password\t{password}")
+        self.stderr.write(f"password: {password}")
         for account in accounts:
             self.stdout.write(f"{account.username}\t{account.role}\t{account.scope_code}")
         if findings or findings_if_empty:
             count = findings or (0 if Finding.objects.exists() else findings_if_empty)
             added = seed_findings(count=count, seed=seed, progress=self._progress(options["verbosity"]))
-            self.stdout.write(f"findings: {added} added")
+            self.stderr.write(f"findings: {added} added")
 
     def _progress(self, verbosity: int):
         if verbosity < 1:
