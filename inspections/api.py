@@ -227,6 +227,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="request-extension", url_name="request-extension")
     def request_extension(self, request, code=None):
         finding = self._extension_finding(permissions.can_request_extension)
+        workflow.expect_extension_request(finding, timezone.now())  # 409 before any complaint about the input
         data = _validated(ExtensionRequestInput, request)
         extension = workflow.request_extension(
             actor=request.user, finding=finding, reason=data["reason"], until=data["until"]
@@ -237,6 +238,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
     def decide_extension(self, request, code=None):
         finding = self._extension_finding(permissions.can_decide_extension)
+        workflow.expect_extension_decision(finding)
         data = _validated(ExtensionDecisionInput, request)
         extension = workflow.decide_extension(
             actor=request.user, finding=finding, approve=data["approve"], note=data["note"]

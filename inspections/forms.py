@@ -4,13 +4,16 @@ A refusal raised by the workflow is put back on the form with ``web.errors.add_t
 field it names when the form has that field), so the person sees it where it belongs.
 """
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections import selectors
 from inspections.intake import sources_for
 from inspections.models import Category, Finding, FindingPhoto
-from web.fields import MultipleFileField, MultipleFileInput, xml_text
+from web.fields import DateTimeInput, MultipleFileField, MultipleFileInput, xml_text
 
 Source = Finding.Source
 
@@ -101,6 +104,37 @@ class DuplicateForm(ActionForm):
         if original is None:
             raise forms.ValidationError(_("No such finding in your area."))
         return original
+
+
+class ExtensionRequestForm(ActionForm):
+    """延期: a later deadline and why; asked before the current one passes."""
+
+    until = DateTimeInput(label=_("new deadline"))
+    reason = _text(_("reason"), required=True, rows=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        deadline = timezone.localtime(self.finding.deadline_at)
+        self.fields["until"].help_text = _("The current deadline is %(deadline)s.") % {
+            "deadline": deadline.strftime("%Y-%m-%d %H:%M")
+        }
+        self.fields["until"].initial = (deadline + timedelta(days=1)).replace(second=0, microsecond=0)
+
+
+class ExtensionDecisionForm(ActionForm):
+    """Approve (the deadline moves) or refuse, with a reason when refusing."""
+
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[("approve", _("approve the new deadline")), ("refuse", _("refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = _text(_("note (required when refusing)"))
+
+    def clean(self):
+        data = super().clean()
+        data["approve"] = data.get("decision") == "approve"
+        return data
 
 
 class PhotoForm(ActionForm):

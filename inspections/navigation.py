@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from inspections.permissions import EXTENSION_DECIDER_ROLES, can_report
 from web.navigation import Page
 
 #: Everyone who works on findings, and the leaders who read them.
@@ -19,8 +20,6 @@ FINDING_ROLES = (
 
 
 def _may_report(user) -> bool:
-    from inspections.permissions import can_report
-
     return can_report(user)
 
 
@@ -33,5 +32,6 @@ ITEMS = [
         covers=("inspections:detail", "inspections:act"),
     ),
     Page("inspections:map", _("Battle map"), FINDING_ROLES, order=30),
+    Page("inspections:extensions", _("Extension requests"), EXTENSION_DECIDER_ROLES, order=35),
     Page("inspections:report", _("Report a problem"), FINDING_ROLES, order=25, when=_may_report),
 ]

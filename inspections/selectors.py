@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from districts.models import Community, GridCell, Street, Unit
 from inspections import ladder, permissions
 from inspections.filters import FindingFilter
-from inspections.models import Category, Finding, FindingPhoto
+from inspections.models import Category, Extension, Finding, FindingEvent, FindingPhoto
 from web.durations import duration
 from web.query import clean_params
 
@@ -128,7 +128,33 @@ def finding_for_detail(user, code: str) -> Finding | None:
 
 
 def timeline(finding: Finding) -> list:
-    return list(finding.events.select_related("actor"))
+    """The finding's history, each event with ``detail``: what its payload says, in words."""
+    events = list(finding.events.select_related("actor"))
+    describe_events(events)
+    return events
+
+
+def _local_text(iso: str | None) -> str:
+    try:
+        return timezone.localtime(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M") if iso else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+def describe_events(events) -> None:
+    """Attach ``detail`` to each event: the deadlines an extension asked for or moved (no queries)."""
+    Kind = FindingEvent.Kind
+    for event in events:
+        payload = event.payload or {}
+        detail = ""
+        if event.kind == Kind.EXTENSION_REQUESTED and payload.get("until"):
+            detail = _("asked until %(until)s") % {"until": _local_text(payload["until"])}
+        elif event.kind == Kind.EXTENSION_APPROVED and payload.get("deadline"):
+            detail = _("deadline moved from %(old)s to %(new)s") % {
+                "old": _local_text(payload.get("old_deadline")),
+                "new": _local_text(payload["deadline"]),
+            }
+        event.detail = detail
 
 
 def photos_by_stage(finding: Finding) -> dict[str, list[FindingPhoto]]:
@@ -220,3 +246,21 @@ def report_cells(user, cap: int = 1000) -> list[dict]:
     """Outlines for the intake map: the cells the user may see, at most ``cap`` of them."""
     rows = GridCell.objects.visible_to(user).order_by("code").values_list("code", "name", "boundary")[:cap]
     return [{"code": code, "name": name, "boundary": boundary} for code, name, boundary in rows]
+
+
+# --- extensions ----------------------------------------------------------------------------
+
+
+def pending_extensions(user) -> list:
+    """The requests waiting for a decision that ``user`` may decide, nearest deadline first (one query)."""
+    findings = Finding.objects.visible_to(user, roles=permissions.EXTENSION_DECIDER_ROLES)
+    rows = list(
+        Extension.objects.filter(state=Extension.State.PENDING, finding__in=findings)
+        .select_related("finding__category", "finding__community", "finding__responsible_unit", "requested_by")
+        .order_by("finding__deadline_at", "id")
+    )
+    now = timezone.now()
+    for row in rows:
+        row.more = row.requested_deadline - row.old_deadline
+        row.finding.deadline = deadline_label(row.finding, now)
+    return rows

@@ -8,6 +8,7 @@ urlpatterns = [
     # Before "<code>/": these names are not finding numbers.
     path("findings/new/", views.report, name="report"),
     path("findings/export.xlsx", views.export, name="export"),
+    path("findings/extensions/", views.extensions, name="extensions"),
     path("findings/<str:code>/", views.detail, name="detail"),
     path("findings/<str:code>/photos/<int:pk>/", views.photo, name="photo"),
     path("findings/<str:code>/photos/<int:pk>/thumbnail/", views.photo, {"variant": "thumbnail"}, name="thumbnail"),

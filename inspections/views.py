@@ -5,6 +5,7 @@ goes through ``inspections.workflow``: a ``Forbidden`` is the 403 page, a ``Conf
 on the detail page, an ``Invalid`` the form again with the error on its field (400).
 """
 
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,21 +13,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-import mimetypes
-
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from inspections import exports, intake, permissions, selectors, workflow
 from inspections import forms as finding_forms
 from inspections.filters import FindingFilter
-from inspections.models import Finding, FindingPhoto
+from inspections.models import Extension, Finding, FindingPhoto
 from web.errors import Conflict, DomainError, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
 from web.query import query_without
@@ -185,6 +184,27 @@ ACTIONS: dict[str, Action] = {
             actor=user, finding=finding, stage=data["stage"], upload=data["image"]
         ),
     ),
+    "request-extension": Action(
+        finding_forms.ExtensionRequestForm,
+        gettext_lazy("Ask for more time"),
+        lambda user, finding, data: workflow.request_extension(
+            actor=user, finding=finding, reason=data["reason"], until=data["until"]
+        ),
+    ),
+    "decide-extension": Action(
+        finding_forms.ExtensionDecisionForm,
+        gettext_lazy("Decide the extension request"),
+        lambda user, finding, data: workflow.decide_extension(
+            actor=user, finding=finding, approve=data["approve"], note=data["note"]
+        ),
+        style="primary",
+    ),
+}
+
+#: The page's actions that are not status transitions: who may take them (the role alone) ...
+_OTHER_ROLES = {
+    "request-extension": permissions.can_request_extension,
+    "decide-extension": permissions.can_decide_extension,
 }
 
 
@@ -196,26 +216,44 @@ def _finding_or_404(user, code: str) -> Finding:
 
 
 def _available(user, finding: Finding) -> list[str]:
-    """The workflow's actions the user may take now, in the page's order, then adding a photo."""
+    """The actions the user may take now, in the page's order: the workflow's, photos, extensions."""
     names = workflow.available_actions(user, finding)
     if selectors.photo_stages_allowed(user, finding):
         names.append("add-photo")
+    for name, allowed in _OTHER_ROLES.items():
+        if allowed(user, finding) and _state_allows(finding, name):
+            names.append(name)
     return [name for name in ACTIONS if name in names]
 
 
 def _may(user, finding: Finding, name: str) -> bool:
-    """The role check alone (status aside), the same one the workflow makes."""
+    """The role check alone (state aside), the same one the workflow makes."""
     if name == "add-photo":
         return any(permissions.can_add_photo(user, finding, stage) for stage in FindingPhoto.Stage.values)
+    if name in _OTHER_ROLES:
+        return _OTHER_ROLES[name](user, finding)
     return workflow.may(user, finding, name)
 
 
 def _expect_status(finding: Finding, name: str) -> None:
-    """``Conflict`` unless the finding's status allows the action now (the workflow's table)."""
-    if name != "add-photo":
+    """``Conflict`` unless the finding's state allows the action now (the workflow's own checks)."""
+    if name == "add-photo":
+        if not finding.is_open:
+            raise Conflict(_("This finding is closed; no more photos can be added."))
+    elif name == "request-extension":
+        workflow.expect_extension_request(finding, timezone.now())
+    elif name == "decide-extension":
+        workflow.expect_extension_decision(finding)
+    else:
         workflow.expect_status(finding, name)
-    elif not finding.is_open:
-        raise Conflict(_("This finding is closed; no more photos can be added."))
+
+
+def _state_allows(finding: Finding, name: str) -> bool:
+    try:
+        _expect_status(finding, name)
+    except Conflict:
+        return False
+    return True
 
 
 def _render_detail(
@@ -250,6 +288,7 @@ def _render_detail(
         {
             "finding": finding,
             "events": selectors.timeline(finding),
+            "pending_extension": workflow.pending_extension(finding),
             "photos": selectors.photos_by_stage(finding),
             "panels": panels,
             "map_data": map_data,
@@ -303,12 +342,23 @@ def act(request, code: str, action: str):
             _("“%(action)s” done; the finding is now “%(status)s”.")
             % {"action": spec.label, "status": changed.get_status_display()},
         )
+    elif isinstance(changed, Extension):
+        messages.success(request, _extension_message(changed))
     else:
         messages.success(request, _("The photo was added."))
     # A finding declined by a unit (or sent elsewhere) may leave the actor's scope: not a 404.
     if not Finding.objects.visible_to(user).filter(pk=finding.pk).exists():
         return redirect("inspections:findings")
     return back
+
+
+def _extension_message(extension: Extension) -> str:
+    until = timezone.localtime(extension.requested_deadline).strftime("%Y-%m-%d %H:%M")
+    if extension.state == Extension.State.PENDING:
+        return _("More time asked for, until %(until)s; the street will decide.") % {"until": until}
+    if extension.state == Extension.State.APPROVED:
+        return _("Extension approved: the deadline is now %(until)s.") % {"until": until}
+    return _("Extension refused: the deadline stays as it was.")
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -404,6 +454,18 @@ def battle_map(request):
             "status_choices": open_statuses,
         },
     )
+
+
+# --- extensions ----------------------------------------------------------------------------
+
+
+@login_required
+def extensions(request):
+    """延期审批: the requests for more time waiting in the user's area."""
+    user = request.user
+    if not (user.is_superuser or user.has_role(*permissions.EXTENSION_DECIDER_ROLES)):
+        return forbidden(request, _("Your role does not decide extensions."))
+    return render(request, "inspections/extension_list.html", {"rows": selectors.pending_extensions(user)})
 
 
 # --- photos --------------------------------------------------------------------------------

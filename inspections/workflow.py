@@ -411,20 +411,37 @@ def mark_duplicate(*, actor, finding: Finding, original: Finding, reason: str = 
 EXTENSION_FROM = (Status.DISPATCHED, Status.RECTIFYING)
 
 
+def pending_extension(finding: Finding) -> Extension | None:
+    """The request waiting for a decision, if any (there is at most one)."""
+    return finding.extensions.filter(state=Extension.State.PENDING).select_related("requested_by").first()
+
+
+def expect_extension_request(finding: Finding, now: datetime) -> None:
+    """``Conflict`` unless more time may be asked for now: a working status, before the deadline,
+    and no request already waiting. (The role is ``permissions.can_request_extension``.)"""
+    _expect(finding, *EXTENSION_FROM)
+    if finding.is_overdue(now):
+        raise Conflict(_("The deadline has passed; an extension must be asked for before it."))
+    if finding.extensions.filter(state=Extension.State.PENDING).exists():
+        raise Conflict(_("An extension request for this finding is already waiting for a decision."))
+
+
+def expect_extension_decision(finding: Finding) -> None:
+    """``Conflict`` unless a request is waiting for a decision."""
+    if not finding.extensions.filter(state=Extension.State.PENDING).exists():
+        raise Conflict(_("There is no extension request waiting for a decision."))
+
+
 def request_extension(*, actor, finding: Finding, reason: str, until: datetime) -> Extension:
     """The responsible side asks, before the deadline, for a later one; a dispatcher decides."""
     reason = _reason(reason)
     with transaction.atomic():
         finding = _locked(finding)
         _require(permissions.can_request_extension(actor, finding))
-        _expect(finding, *EXTENSION_FROM)
         now = timezone.now()
-        if finding.is_overdue(now):
-            raise Conflict(_("The deadline has passed; an extension must be asked for before it."))
+        expect_extension_request(finding, now)
         if until <= finding.deadline_at:
             raise Invalid(_("The new deadline must be later than the current one."), field="until")
-        if finding.extensions.filter(state=Extension.State.PENDING).exists():
-            raise Conflict(_("An extension request for this finding is already waiting for a decision."))
         extension = Extension.objects.create(
             finding=finding,
             reason=reason,
@@ -463,7 +480,7 @@ def decide_extension(*, actor, finding: Finding, approve: bool, note: str = "") 
         _require(permissions.can_decide_extension(actor, finding))
         extension = finding.extensions.select_for_update().filter(state=Extension.State.PENDING).first()
         if extension is None:
-            raise Conflict(_("There is no extension request waiting for a decision."))
+            expect_extension_decision(finding)  # none waiting: refused as such
         if not approve and not (note or "").strip():
             raise Invalid(_("Please give a reason."), field="note")
         now = timezone.now()

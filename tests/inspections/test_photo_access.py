@@ -57,7 +57,10 @@ def test_the_media_folder_has_no_public_address(stored):
 def test_stored_names_say_nothing_guessable(stored, geo, category, street_staff):
     _finding, first = stored
     second = workflow.add_photo(
-        actor=street_staff, finding=FindingFactory(grid_cell=geo.cell, category=category), stage="before", upload=photo()
+        actor=street_staff,
+        finding=FindingFactory(grid_cell=geo.cell, category=category),
+        stage="before",
+        upload=photo(),
     )
     names = [p.image.name.rsplit("/", 1)[1].split(".")[0] for p in (first, second)]
     # 24 URL-safe characters of randomness each, and no timestamp to count through.
@@ -70,4 +73,3 @@ def test_behind_nginx_the_file_is_handed_over_by_x_accel_redirect(stored, street
     response = _get(street_staff, f"/findings/{finding.code}/photos/{row.pk}/")
     assert response.status_code == 200 and response["X-Accel-Redirect"] == f"/protected-media/{row.image.name}"
     assert response.content == b""
-

@@ -1,4 +1,7 @@
-"""The workflow's one table (``workflow.TRANSITIONS``): what a page offers is what the API accepts."""
+"""The workflow's one table (``workflow.TRANSITIONS``): what a page offers is what the API accepts.
+
+The extension steps (延期), which move the deadline and not the status, are held to the same rule.
+"""
 
 import pytest
 from django.db import transaction
@@ -9,6 +12,7 @@ from inspections.models import Finding
 from tests.factories import FindingFactory
 
 Status = Finding.Status
+EXTENSION_ACTIONS = ["request-extension", "decide-extension"]
 PERSONAS = [
     "street_staff",
     "supervisor",
@@ -38,9 +42,9 @@ def _offered(client, finding: Finding) -> set[str]:
 
 
 def _accepted(api, finding: Finding) -> set[str]:
-    """The actions the API does not refuse for the role (403) or the status (409); each is undone."""
+    """The actions the API does not refuse for the role (403) or the state (409); each is undone."""
     accepted = set()
-    for action in workflow.TRANSITIONS:
+    for action in [*workflow.TRANSITIONS, *EXTENSION_ACTIONS]:
         with transaction.atomic():
             response = api.post(f"/api/v1/findings/{finding.code}/{action}/", {}, format="json")
             transaction.set_rollback(True)
@@ -63,13 +67,13 @@ def test_the_page_offers_exactly_the_actions_the_api_accepts(
     api.force_authenticate(user)
     offered = _offered(client, finding)
     assert offered == _accepted(api, finding)
-    # And both are exactly what the table allows.
+    # And the status changes among them are exactly what the table allows.
     expected = {
         name
         for name, step in workflow.TRANSITIONS.items()
         if status in step.sources and step.allowed(user, finding) and persona != "other_street_staff"
     }
-    assert offered == expected
+    assert offered - set(EXTENSION_ACTIONS) == expected
 
 
 @pytest.mark.parametrize(
@@ -86,3 +90,31 @@ def test_the_page_offers_exactly_the_actions_the_api_accepts(
 def test_the_table_gives_each_role_its_steps(request, geo, category, persona, status, expected):
     finding = _finding(geo, category, status)
     assert set(workflow.available_actions(request.getfixturevalue(persona), finding)) == expected
+
+
+@pytest.mark.parametrize("pending", [False, True])
+@pytest.mark.parametrize("persona", ["community_worker", "street_staff", "leader"])
+def test_extension_steps_are_offered_exactly_when_the_api_accepts_them(
+    client, request, geo, category, community_worker, persona, pending
+):
+    from datetime import timedelta
+
+    finding = _finding(geo, category, Status.RECTIFYING)
+    if pending:
+        workflow.request_extension(
+            actor=community_worker,
+            finding=finding,
+            reason="需要协调物业",
+            until=finding.deadline_at + timedelta(days=1),
+        )
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    api = APIClient()
+    api.force_authenticate(user)
+    offered = _offered(client, finding) & set(EXTENSION_ACTIONS)
+    assert offered == _accepted(api, finding) & set(EXTENSION_ACTIONS)
+    expected = {
+        ("community_worker", False): {"request-extension"},
+        ("street_staff", True): {"decide-extension"},
+    }.get((persona, pending), set())
+    assert offered == expected

@@ -215,7 +215,7 @@ def test_community_worker_sees_acknowledge_on_a_dispatched_finding(client, geo, 
     finding = in_cell(geo, category)
     response = as_user(client, community_worker).get(detail_url(finding))
     assert response.status_code == 200
-    assert panel_names(response) == ["acknowledge", "decline", "add-photo"]
+    assert panel_names(response) == ["acknowledge", "decline", "add-photo", "request-extension"]
     assert f'action="{act_url(finding, "acknowledge")}"' in response.content.decode()
     assert act_url(finding, "verify") not in response.content.decode()
 
