@@ -84,8 +84,13 @@ class Deadline:
 
 
 def deadline_label(finding: Finding, now: datetime) -> Deadline:
-    """ "剩余20小时" / "即将到期，剩余1小时20分" / "超期3天2小时" for an open finding; nothing for a closed one."""
+    """ "剩余20小时" / "即将到期，剩余1小时20分" / "超期3天2小时" for an open finding; "按期办结" or
+    "超期办结 34天2小时" for a closed one; nothing for one marked invalid or duplicate."""
     if not finding.is_open:
+        if finding.closed_late:
+            return Deadline(_("closed late, %(duration)s overdue") % {"duration": duration(finding.lateness)}, "late")
+        if finding.status == Finding.Status.CLOSED and finding.closed_at is not None:
+            return Deadline(_("closed on time"), "ok")
         return Deadline("", "")
     left = duration(finding.time_left(now))
     if finding.is_overdue(now):

@@ -27,7 +27,7 @@ from inspections.models import Finding
 from oversight import services
 from oversight.forms import GROUP_CHOICES, period_bounds, period_error, resolve_period
 from oversight.models import AccountabilityCase, CaseEvent, CaseFinding
-from oversight.selectors import STATS_ROLES, can_handle_cases
+from oversight.selectors import STATS_ROLES, can_handle_cases, can_read_oversight
 from web.fields import DateField, XmlCharField
 
 # --- serializers ---------------------------------------------------------------------------
@@ -165,6 +165,8 @@ class PerformanceSerializer(serializers.Serializer):
     ack_in_time_rate = serializers.FloatField(allow_null=True)
     closed_in_time = serializers.IntegerField()
     closed_in_time_rate = serializers.FloatField(allow_null=True)
+    closed_late = serializers.IntegerField()
+    closed_late_rate = serializers.FloatField(allow_null=True)
     overdue = serializers.IntegerField()
     returned = serializers.IntegerField()
     return_rate = serializers.FloatField(allow_null=True)
@@ -192,9 +194,13 @@ class PerformanceAnswer(serializers.Serializer):
 
 
 class DisciplineOnly(permissions.BasePermission):
+    """The discipline bodies handle cases; the district's leaders read them."""
+
     message = _("Only the discipline bodies handle accountability cases.")
 
     def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return can_read_oversight(request.user)
         return can_handle_cases(request.user)
 
 

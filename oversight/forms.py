@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.filters import FindingFilter
+from inspections.stats import DEFAULT_MEASURE, MEASURES
 from oversight.models import AccountabilityCase
 from web.fields import EARLIEST, LATEST, OUT_OF_RANGE, bounded_date, xml_text
 
@@ -119,11 +120,19 @@ class CaseNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+#: How a performance table may be ordered: by a measure (``inspections.stats.MEASURES``), best or worst first.
+SORT_CHOICES = [(key, key) for key in MEASURES]
+ORDER_CHOICES = [("best", _("best first")), ("worst", _("worst first"))]
+
+
 class PerformanceForm(forms.Form):
-    """The statistics' query: ``from`` / ``to`` (days, both included), ``street``, ``group``."""
+    """The statistics' query: ``from`` / ``to`` (days, both included), ``street``, ``group``; and
+    the table's order, ``sort`` (a measure) and ``order`` (best or worst first)."""
 
     street = forms.ChoiceField(label=_("street"), required=False)
     group = forms.ChoiceField(label=_("per"), choices=GROUP_CHOICES, required=False)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
+    order = forms.ChoiceField(choices=ORDER_CHOICES, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, streets: list[tuple[str, str]], **kwargs):
         super().__init__(data, **kwargs)
@@ -150,6 +159,8 @@ class PerformanceForm(forms.Form):
             return data
         data["from"], data["to"] = resolve_period(data.get("from"), data.get("to"))
         data["group"] = data.get("group") or "unit"
+        data["sort"] = data.get("sort") or DEFAULT_MEASURE
+        data["order"] = data.get("order") or "best"
         error = period_error(data["from"], data["to"])
         if error:
             self.add_error("from", error)

@@ -13,12 +13,14 @@ from inspections.models import Finding, FindingEventQuerySet
 
 #: The discipline bodies: the district commission's inspectors and the streets' committees.
 DISCIPLINE_ROLES = (Role.INSPECTOR, Role.STREET_DISCIPLINE)
+#: Who reads the oversight pages: the discipline bodies, and the district's leaders (read-only).
+OVERSIGHT_READERS = (*DISCIPLINE_ROLES, Role.LEADER)
 
 
 class CaseQuerySet(ScopedQuerySet):
     scope_paths = {"district": "district", "street": "street"}
-    # Accountability is the discipline bodies' business alone.
-    scope_roles = DISCIPLINE_ROLES
+    # Accountability is the discipline bodies' business; leaders read it, and act on nothing.
+    scope_roles = OVERSIGHT_READERS
 
 
 class AccountabilityCase(models.Model):

@@ -2,10 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from oversight.models import OVERSIGHT_READERS as OVERSIGHT_ROLES
 from web.navigation import Page
-
-OVERSIGHT_ROLES = (Role.INSPECTOR, Role.STREET_DISCIPLINE)
 
 ITEMS = [
     Page("oversight:queue", _("Overdue queue"), OVERSIGHT_ROLES, order=40, covers=("oversight:finding_notice",)),

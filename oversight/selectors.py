@@ -11,11 +11,17 @@ from datetime import datetime
 from accounts.models import Role
 from districts.models import Street
 from inspections.models import Finding, FindingQuerySet
-from oversight.models import DISCIPLINE_ROLES, AccountabilityCase
+from oversight.models import DISCIPLINE_ROLES, OVERSIGHT_READERS, AccountabilityCase
 
 
 def can_handle_cases(user) -> bool:
+    """May open cases, decide them and add notes: the discipline bodies."""
     return user.is_authenticated and (user.is_superuser or user.has_role(*DISCIPLINE_ROLES))
+
+
+def can_read_oversight(user) -> bool:
+    """May read the queue, the cases, the notices and the performance: the discipline bodies and leaders."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(*OVERSIGHT_READERS))
 
 
 def findings_in_reach(user) -> FindingQuerySet:
@@ -23,9 +29,14 @@ def findings_in_reach(user) -> FindingQuerySet:
     return Finding.objects.visible_to(user, roles=DISCIPLINE_ROLES)
 
 
+def findings_in_view(user) -> FindingQuerySet:
+    """The findings the user reads on these pages: their reach as a discipline body or a leader."""
+    return Finding.objects.visible_to(user, roles=OVERSIGHT_READERS)
+
+
 def overdue_findings(user, now: datetime) -> FindingQuerySet:
-    """Open findings in the user's reach (as a discipline body) that are overdue (``inspections.ladder``)."""
-    return findings_in_reach(user).overdue(now)
+    """Open findings in the user's view that are overdue (``inspections.ladder``)."""
+    return findings_in_view(user).overdue(now)
 
 
 def visible_cases(user):
@@ -35,9 +46,9 @@ def visible_cases(user):
     )
 
 
-def streets_in_reach(user):
-    """The streets the user oversees as a discipline body."""
-    return Street.objects.visible_to(user, roles=DISCIPLINE_ROLES).order_by("code")
+def streets_in_view(user):
+    """The streets the user oversees as a discipline body or reads as a leader."""
+    return Street.objects.visible_to(user, roles=OVERSIGHT_READERS).order_by("code")
 
 
 #: Who may read the statistics: the roles that oversee a district or a street.

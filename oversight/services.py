@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Finding, FindingEvent
-from oversight.models import AccountabilityCase, CaseEvent, CaseFinding
+from oversight.models import DISCIPLINE_ROLES, AccountabilityCase, CaseEvent, CaseFinding
 from oversight.selectors import can_handle_cases, findings_in_reach
 from web.durations import duration
 from web.errors import Conflict, Forbidden, Invalid
@@ -135,7 +135,7 @@ def open_case(*, actor, codes: Sequence[str], title: str = "", summary: str = ""
 def _locked_case(actor, case: AccountabilityCase) -> AccountabilityCase:
     if not can_handle_cases(actor):
         raise Forbidden(_("Only the discipline bodies handle accountability cases."))
-    return AccountabilityCase.objects.visible_to(actor).select_for_update().get(pk=case.pk)
+    return AccountabilityCase.objects.visible_to(actor, roles=DISCIPLINE_ROLES).select_for_update().get(pk=case.pk)
 
 
 def add_note(*, actor, case: AccountabilityCase, note: str) -> CaseEvent:

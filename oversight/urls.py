@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/<int:pk>/notice/", views.case_notice, name="case_notice"),
     path("findings/<str:code>/notice/", views.finding_notice, name="finding_notice"),
     path("performance/", views.performance, name="performance"),
+    path("performance.xlsx", views.performance_export, name="performance_export"),
 ]

@@ -8,8 +8,10 @@ change goes through ``oversight.services``: ``Forbidden`` is the 403 page, ``Con
 message on the case page, ``Invalid`` the form again with the error on its field (400).
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -38,26 +41,41 @@ from oversight.forms import (
 from oversight.models import AccountabilityCase, CaseFinding
 from oversight.selectors import (
     can_handle_cases,
-    findings_in_reach,
+    can_read_oversight,
+    findings_in_view,
     overdue_findings,
-    streets_in_reach,
+    streets_in_view,
     visible_cases,
 )
 from oversight.services import hours_overdue
 from web.errors import Conflict, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
 from web.query import clean_params, query_without
+from web.sheets import table_response
 
 PAGE_SIZE = 50
 
 
 def discipline_only(view):
-    """Log in first; then anyone but a discipline officer gets the 403 page."""
+    """Log in first; then anyone but a discipline officer gets the 403 page (the pages that act)."""
 
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not can_handle_cases(request.user):
+            return forbidden(request, _("Only the discipline bodies work here."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def readers_only(view):
+    """Log in first; the discipline bodies and the district's leaders read (the pages that show)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_read_oversight(request.user):
             return forbidden(request, _("Only the discipline bodies work here."))
         return view(request, *args, **kwargs)
 
@@ -108,7 +126,7 @@ def _case_or_404(user, pk: int) -> AccountabilityCase:
 
 
 def _finding_or_404(user, code: str) -> Finding:
-    finding = findings_in_reach(user).for_list().select_related("responsible_person").filter(code=code).first()
+    finding = findings_in_view(user).for_list().select_related("responsible_person").filter(code=code).first()
     if finding is None:
         raise Http404(_("No such finding in your area."))
     return finding
@@ -124,7 +142,7 @@ def _issuer(user, district, street) -> str:
 # --- the overdue queue ---------------------------------------------------------------------
 
 
-@discipline_only
+@readers_only
 def queue(request):
     """Everything overdue in the user's reach, most overdue first, with a case to open from ticked rows."""
     return _render_queue(request, OpenCaseForm())
@@ -160,7 +178,7 @@ def _render_queue(request, form: OpenCaseForm, *, status: int = 200) -> HttpResp
         request,
         "oversight/queue.html",
         {
-            "current": "queue",
+            "can_act": can_handle_cases(user),
             "page": page,
             "paginator": paginator,
             "form": form,
@@ -202,7 +220,7 @@ def case_new(request):
     return _render_queue(request, form, status=400)
 
 
-@discipline_only
+@readers_only
 def case_list(request):
     """The cases in the user's reach, newest first, optionally by state."""
     cases = visible_cases(request.user).annotate(finding_count=Count("case_findings")).order_by("-opened_at", "-id")
@@ -218,7 +236,6 @@ def case_list(request):
         request,
         "oversight/case_list.html",
         {
-            "current": "cases",
             "page": page,
             "paginator": paginator,
             "chips": chips,
@@ -250,7 +267,7 @@ def _render_case(
         request,
         "oversight/case_detail.html",
         {
-            "current": "cases",
+            "can_act": can_handle_cases(request.user),
             "case": case,
             "links": links,
             "total_hours": sum((link.hours_overdue for link in links), Decimal("0")),
@@ -264,7 +281,7 @@ def _render_case(
     )
 
 
-@discipline_only
+@readers_only
 def case_detail(request, pk: int):
     """One case: who answers for it, its findings with the facts as they stood and their timelines."""
     return _render_case(request, _case_or_404(request.user, pk))
@@ -326,7 +343,7 @@ def case_note(request, pk: int):
 # --- printable notices (督办通知书) ----------------------------------------------------------
 
 
-@discipline_only
+@readers_only
 def case_notice(request, pk: int):
     """The supervision notice of a case: to the responsible side, listing its overdue findings."""
     case = _case_or_404(request.user, pk)
@@ -345,7 +362,7 @@ def case_notice(request, pk: int):
     )
 
 
-@discipline_only
+@readers_only
 def finding_notice(request, code: str):
     """The supervision notice of one finding in the user's reach."""
     finding = _finding_or_404(request.user, code)
@@ -371,42 +388,151 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-@discipline_only
-def performance(request):
-    """按时签收率, 按期整改率, overdue, 返工率, 延期率 and hours to close per unit, community or street."""
+#: The columns of the performance table: (measure key, heading).
+PERFORMANCE_COLUMNS = [
+    ("total", gettext_lazy("Findings")),
+    ("ack", gettext_lazy("Acknowledged in time")),
+    ("closed", gettext_lazy("Rectified in time")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("late", gettext_lazy("Closed late")),
+    ("returned", gettext_lazy("Returned for rework")),
+    ("extended", gettext_lazy("Extended")),
+    ("to_close", gettext_lazy("Average time to close")),
+]
+GROUP_HEADINGS = {
+    "street": gettext_lazy("Street"),
+    "community": gettext_lazy("Community"),
+    "unit": gettext_lazy("Unit"),
+}
+
+
+@dataclass(frozen=True)
+class PerformanceTable:
+    form: PerformanceForm
+    chosen: dict
+    rows: list  # [(rank, Performance)], in the chosen order
+
+
+def _performance_table(request) -> PerformanceTable | None:
+    """The query of the page (or its Excel file) answered; None when the query is refused."""
     user = request.user
-    streets = list(streets_in_reach(user).values_list("code", "name"))
+    streets = list(streets_in_view(user).values_list("code", "name"))
     params = clean_params(request.GET)
     form = PerformanceForm(params or None, streets=streets)
-    rows, status, chosen = [], 200, {}
     if form.is_bound and not form.is_valid():
-        status = 400
+        return PerformanceTable(form, {}, [])
+    if form.is_bound:
+        data = form.cleaned_data
     else:
-        data = form.cleaned_data if form.is_bound else {"street": "", "group": "unit"}
-        start, end = (data["from"], data["to"]) if form.is_bound else resolve_period()
-        findings = findings_in_reach(user)
-        if data["street"]:
-            findings = findings.filter(street__code=data["street"])
-        begin, finish = period_bounds(start, end)
-        chosen = {"from": start, "to": end, "group": data["group"], "street": data["street"]}
-        rows = [
+        start, end = resolve_period()
+        data = {"from": start, "to": end, "street": "", "group": "unit", "sort": stats.DEFAULT_MEASURE, "order": "best"}
+    findings = findings_in_view(user)
+    if data["street"]:
+        findings = findings.filter(street__code=data["street"])
+    begin, finish = period_bounds(data["from"], data["to"])
+    rows = stats.performance(findings, start=begin, end=finish, group=data["group"])
+    ranked = stats.ranked(rows, by=data["sort"], best_first=data["order"] == "best")
+    chosen = {key: data[key] for key in ("from", "to", "group", "street", "sort", "order")}
+    return PerformanceTable(form, chosen, ranked)
+
+
+def _performance_query(chosen: dict, **changes) -> str:
+    values = {**chosen, **changes}
+    query = {
+        "from": values["from"].isoformat(),
+        "to": values["to"].isoformat(),
+        "group": values["group"],
+        "sort": values["sort"],
+        "order": values["order"],
+    }
+    if values["street"]:
+        query["street"] = values["street"]
+    return urlencode(query)
+
+
+@readers_only
+def performance(request):
+    """按时签收率, 按期整改率, 超期, 超期办结, 返工率, 延期率 and time to close per unit, community or
+    street, each group ranked among its peers by the measure chosen (按期整改率 by default)."""
+    table = _performance_table(request)
+    if not table.chosen:
+        return render(request, "oversight/performance.html", {"form": table.form}, status=400)
+    chosen = table.chosen
+    headings = []
+    for key, label in PERFORMANCE_COLUMNS:
+        current = chosen["sort"] == key
+        # A heading sorts by its measure, best first; again on the current one, worst first.
+        order = "worst" if current and chosen["order"] == "best" else "best"
+        descending = stats.MEASURES[key].higher_is_better == (chosen["order"] == "best")
+        headings.append(
             {
-                "row": row,
-                "ack": _percent(row.ack_in_time_rate),
-                "closed": _percent(row.closed_in_time_rate),
-                "returned": _percent(row.return_rate),
-                "extended": _percent(row.extension_rate),
+                "key": key,
+                "label": label,
+                "query": _performance_query(chosen, sort=key, order=order),
+                "sort": ("descending" if descending else "ascending") if current else "",
             }
-            for row in stats.performance(findings, start=begin, end=finish, group=data["group"])
-        ]
-    api_query = ""
-    if chosen:
-        api_query = f"from={chosen['from']:%Y-%m-%d}&to={chosen['to']:%Y-%m-%d}&group={chosen['group']}"
-        if chosen["street"]:
-            api_query += f"&street={chosen['street']}"
+        )
+    rows = [
+        {
+            "rank": rank,
+            "row": row,
+            "ack": _percent(row.ack_in_time_rate),
+            "closed": _percent(row.closed_in_time_rate),
+            "late": _percent(row.closed_late_rate),
+            "returned": _percent(row.return_rate),
+            "extended": _percent(row.extension_rate),
+        }
+        for rank, row in table.rows
+    ]
+    api_query = _performance_query(chosen)
     return render(
         request,
         "oversight/performance.html",
-        {"current": "performance", "form": form, "rows": rows, "chosen": chosen, "api_query": api_query},
-        status=status,
+        {
+            "form": table.form,
+            "rows": rows,
+            "chosen": chosen,
+            "headings": headings,
+            "group_heading": GROUP_HEADINGS[chosen["group"]],
+            "api_query": api_query,
+            "export_query": api_query,
+        },
     )
+
+
+@readers_only
+def performance_export(request):
+    """The performance table as an Excel file: a title row, a bold frozen header, rank first."""
+    table = _performance_table(request)
+    if not table.chosen:
+        return render(request, "oversight/performance.html", {"form": table.form}, status=400)
+    chosen = table.chosen
+    title = _("Unit performance, %(group)s, findings reported %(start)s to %(end)s, exported %(time)s") % {
+        "group": GROUP_HEADINGS[chosen["group"]],
+        "start": chosen["from"].isoformat(),
+        "end": chosen["to"].isoformat(),
+        "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+    if chosen["street"]:
+        title += " · " + dict(table.form.fields["street"].choices).get(chosen["street"], chosen["street"])
+    # The average goes out as a number of hours, so that the sheet can sort and sum it.
+    labels = [str(label) for key, label in PERFORMANCE_COLUMNS if key != "to_close"]
+    header = [_("Rank"), _("Code"), str(GROUP_HEADINGS[chosen["group"]]), *labels, _("Average hours to close")]
+    body = [
+        [
+            rank,
+            row.code,
+            row.name,
+            row.total,
+            row.ack_in_time_rate,
+            row.closed_in_time_rate,
+            row.overdue,
+            row.closed_late,
+            row.return_rate,
+            row.extension_rate,
+            row.avg_hours_to_close,
+        ]
+        for rank, row in table.rows
+    ]
+    name = f"{_('Unit performance')}-{chosen['from']:%Y%m%d}-{chosen['to']:%Y%m%d}.xlsx"
+    return table_response(title=title, header=header, rows=body, percent_columns={4, 5, 8, 9}, filename=name)

@@ -15,7 +15,8 @@ dispatched at once with an hour to acknowledge and 24 hours to rectify:
     at the midnight after it, one never dispatched.
 
 So 区城管局: 5 findings; 3 acknowledged in time (60%), 2 closed in time (40%), 2 overdue,
-1 returned (20%), 1 extended (20%), average hours to close (10 + 30 + 40) / 3 = 26.7.
+1 returned (20%), 1 extended (20%), average hours to close (10 + 30 + 40) / 3 = 26.7; and B
+closed late (超期办结, 20%).
 """
 
 from datetime import datetime, timedelta
@@ -117,6 +118,7 @@ UNIT = Performance(
     returned=1,
     extended=1,
     avg_hours_to_close=26.7,
+    closed_late=1,
 )
 
 
@@ -157,7 +159,7 @@ def test_street_groups_hold_units_and_communities_alike(example):
     rows = performance(Finding.objects.all(), start=START, end=END, group="street")
     # 杆石桥: A–E and K; average hours to close (10 + 30 + 40 + 6) / 4.
     assert rows == [
-        Performance("370103001", "杆石桥街道", 6, 4, 3, 2, 1, 1, 21.5),
+        Performance("370103001", "杆石桥街道", 6, 4, 3, 2, 1, 1, 21.5, closed_late=1),
         Performance("370103002", "魏家庄街道", 1, 0, 0, 1, 0, 0, None),
     ]
 
@@ -188,6 +190,8 @@ def test_api_answers_the_same_numbers(api, example, inspector):
                 "ack_in_time_rate": 0.6,
                 "closed_in_time": 2,
                 "closed_in_time_rate": 0.4,
+                "closed_late": 1,
+                "closed_late_rate": 0.2,
                 "overdue": 2,
                 "returned": 1,
                 "return_rate": 0.2,
@@ -270,3 +274,27 @@ def test_api_query_count_does_not_grow_with_the_findings(api, geo, unit_category
         return len(captured)
 
     assert queries(3) == queries(30)
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def _row(code: str, total: int, closed: int, overdue: int = 0) -> Performance:
+    return Performance(code, code, total, 0, closed, overdue, 0, 0, None)
+
+
+def test_ranking_puts_the_best_first_and_ties_share_a_rank():
+    from inspections.stats import ranked
+
+    rows = [_row("A", 10, 5), _row("B", 10, 9), _row("C", 4, 2), _row("D", 0, 0)]
+    # 按期整改率: B 90%, A 50%, C 50%, D has no findings and no rank.
+    assert [(rank, row.code) for rank, row in ranked(rows)] == [(1, "B"), (2, "A"), (2, "C"), (None, "D")]
+
+
+def test_ranking_by_a_count_where_fewer_is_better():
+    from inspections.stats import ranked
+
+    rows = [_row("A", 10, 5, overdue=3), _row("B", 10, 9, overdue=0), _row("C", 4, 2, overdue=7)]
+    assert [(rank, row.code) for rank, row in ranked(rows, by="overdue")] == [(1, "B"), (2, "A"), (3, "C")]
+    worst = ranked(rows, by="overdue", best_first=False)
+    assert [(rank, row.code) for rank, row in worst] == [(3, "C"), (2, "A"), (1, "B")]

@@ -590,3 +590,28 @@ def test_unit_staff_who_declines_goes_back_to_the_list(client, geo, unit_staff, 
     assert response.status_code == 302 and response.url == LIST
     finding.refresh_from_db()
     assert finding.status == Status.REPORTED and finding.responsible_unit is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_late_closure_says_so_with_its_lateness_on_the_list_and_the_page(client, geo, street_staff, category):
+    reported = NOW - timedelta(days=40)
+    late = in_cell(
+        geo,
+        category,
+        reported_at=reported,
+        status=Status.CLOSED,
+        closed_at=reported + timedelta(days=35, hours=2),
+    )
+    on_time = in_cell(geo, category, reported_at=NOW - timedelta(hours=20), status=Status.CLOSED, closed_at=NOW)
+    as_user(client, street_staff)
+    rows = {f.code: f.deadline for f in client.get(LIST).context["page"].object_list}
+    assert (rows[late.code].text, rows[late.code].css) == ("closed late, 34 days 2 hours overdue", "late")
+    assert rows[on_time.code].text == "closed on time"
+    page = client.get(detail_url(late)).content.decode()
+    assert "closed late, 34 days 2 hours overdue" in page
+
+
+def test_the_photos_come_before_the_decision_on_the_page(client, geo, street_staff, category):
+    finding = in_cell(geo, category, status=Status.SUBMITTED)
+    html = as_user(client, street_staff).get(detail_url(finding)).content.decode()
+    assert html.index('id="photos-title"') < html.index('id="actions-title"')

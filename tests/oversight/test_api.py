@@ -185,7 +185,7 @@ def test_street_discipline_officer_of_another_street_gets_404(login, other_stree
     assert case.state == AccountabilityCase.State.OPEN
 
 
-@pytest.mark.parametrize("role", ["leader", "street_staff", "community_worker", "unit_staff", "supervisor"])
+@pytest.mark.parametrize("role", ["street_staff", "community_worker", "unit_staff", "supervisor"])
 def test_other_roles_get_403(login, request, case, role):
     api = login(request.getfixturevalue(role))
     assert api.get(CASES).status_code == 403
@@ -304,3 +304,12 @@ def test_case_snapshot_keeps_the_hours_as_they_stood(login, inspector, case):
         body = login(inspector).get(url(case)).json()
     assert [row["hours_overdue"] for row in body["case_findings"]] == ["30.0", "6.0"]
     assert case.case_findings.first().hours_overdue == Decimal("30.0")
+
+
+def test_a_leader_reads_cases_through_the_api_and_opens_none(login, leader, case, geo, category):
+    api = login(leader)
+    assert [row["id"] for row in api.get("/api/v1/cases/").json()["results"]] == [case.pk]
+    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    assert api.post(f"/api/v1/cases/{case.pk}/notes/", {"note": "已阅"}, format="json").status_code == 403
+    code = overdue(geo, category).code
+    assert api.post("/api/v1/cases/", {"findings": [code]}, format="json").status_code == 403

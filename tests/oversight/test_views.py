@@ -101,7 +101,7 @@ def case(geo, unit_category, inspector, unit_staff):
 # --- who may enter -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["leader", "street_staff", "community_worker", "unit_staff", "supervisor"])
+@pytest.mark.parametrize("role", ["street_staff", "community_worker", "unit_staff", "supervisor"])
 @pytest.mark.parametrize("url", [QUEUE, CASES, PERFORMANCE])
 def test_non_discipline_roles_get_403(client, request, role, url):
     user = request.getfixturevalue(role)
@@ -122,6 +122,44 @@ def test_discipline_roles_see_the_queue_cases_and_performance(client, request, r
     as_user(client, user)
     for url in (QUEUE, CASES, PERFORMANCE):
         assert client.get(url).status_code == 200
+
+
+# --- leaders read everything here, and act on nothing ---------------------------------------
+
+
+def test_a_leader_reads_the_whole_districts_queue_without_the_case_form(client, geo, leader, category):
+    mine = overdue(geo, category)
+    theirs = overdue(geo, category, cell=geo.other_cell)
+    response = as_user(client, leader).get(QUEUE)
+    assert response.status_code == 200
+    assert set(codes(response)) == {mine.code, theirs.code}
+    html = response.content.decode()
+    assert 'name="findings"' not in html and 'id="id_title"' not in html
+
+
+def test_a_leader_reads_a_case_and_its_notice_without_the_review_forms(client, leader, case):
+    as_user(client, leader)
+    response = client.get(case_url(case))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "decide-form" not in html and "note-form" not in html
+    assert client.get(f"{case_url(case)}notice/").status_code == 200
+    assert client.get(CASES).context["page"].object_list[0] == case
+
+
+def test_a_leader_cannot_open_or_decide_a_case(client, geo, leader, category, case):
+    as_user(client, leader)
+    finding = overdue(geo, category)
+    assert client.post(reverse("oversight:case_new"), {"findings": [finding.code]}).status_code == 403
+    assert client.post(f"{case_url(case)}decide/", decision()).status_code == 403
+    assert client.post(f"{case_url(case)}note/", {"note": "已阅"}).status_code == 403
+    assert not AccountabilityCase.objects.exclude(pk=case.pk).exists()
+    case.refresh_from_db()
+    assert case.state == AccountabilityCase.State.OPEN
+
+
+def test_a_leader_reads_unit_performance(client, leader):
+    assert as_user(client, leader).get(PERFORMANCE).status_code == 200
 
 
 # --- the overdue queue ---------------------------------------------------------------------
@@ -328,7 +366,7 @@ def test_street_discipline_officer_of_another_street_gets_404(client, other_stre
     assert client.post(case_url(case, "case_note"), {"note": "x"}).status_code == 404
 
 
-@pytest.mark.parametrize("role", ["street_staff", "leader", "unit_staff"])
+@pytest.mark.parametrize("role", ["street_staff", "unit_staff"])
 def test_other_roles_get_403_on_a_case(client, request, case, role):
     as_user(client, request.getfixturevalue(role))
     assert client.get(case_url(case)).status_code == 403
