@@ -172,6 +172,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "deliver-outbox": {"task": "notifications.tasks.deliver_due", "schedule": timedelta(minutes=1)},
     "enforce-deadlines": {"task": "inspections.tasks.enforce_deadlines", "schedule": timedelta(minutes=1)},
+    "purge-report-drafts": {"task": "inspections.tasks.purge_drafts", "schedule": timedelta(hours=1)},
 }
 
 # The deadline ladder (inspections.deadlines): a reminder this long before the deadline; at the

@@ -4,16 +4,18 @@ A refusal raised by the workflow is put back on the form with ``web.errors.add_t
 field it names when the form has that field), so the person sees it where it belongs.
 """
 
+import uuid
 from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections import photos as photo_files
 from inspections import selectors
 from inspections.intake import sources_for
-from inspections.models import Category, Finding, FindingPhoto
-from web.fields import DateTimeInput, MultipleFileField, MultipleFileInput, xml_text
+from inspections.models import Category, DraftPhoto, Finding, FindingPhoto
+from web.fields import MAX_FILES, DateTimeInput, MultipleFileField, MultipleFileInput, xml_text
 
 Source = Finding.Source
 
@@ -152,6 +154,14 @@ class PhotoForm(ActionForm):
 # --- intake --------------------------------------------------------------------------------
 
 
+class KeptPhotosField(forms.TypedMultipleChoiceField):
+    """Ticked kept photos; one that is gone (removed after a day) or not the person's is left out,
+    not an error (``ReportForm.clean_kept`` keeps only the person's own)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class ReportForm(forms.Form):
     """随手拍 / patrol intake from a phone: what, where (pin or address), photos."""
 
@@ -176,15 +186,62 @@ class ReportForm(forms.Form):
     address = forms.CharField(label=_("address"), required=False, max_length=200, validators=[xml_text])
     source = forms.ChoiceField(label=_("source"), choices=(), required=False)
     photos = MultipleFileField(label=_("photos"))
+    # The photos kept from an earlier try of this report (``DraftPhoto``), and which to keep.
+    draft = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    kept = KeptPhotosField(
+        label=_("photos kept from the last try"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        if not self.is_bound:
+            self.initial["draft"] = uuid.uuid4()
+        self.kept_rows = list(self._drafts())
+        self.fields["kept"].choices = [(row.pk, row.pk) for row in self.kept_rows]
+        if not self.is_bound:
+            self.initial["kept"] = [row.pk for row in self.kept_rows]
         self.sources = sources_for(user)
         labels = dict(Source.choices)
         self.fields["source"].choices = [(value, labels[value]) for value in self.sources]
         if self.sources:
             self.fields["source"].initial = self.sources[0]
         self.fields["category"].empty_label = _("choose a category")
+
+    def _drafts(self):
+        draft = self.data.get("draft") if self.is_bound else self.initial.get("draft")
+        try:
+            key = uuid.UUID(str(draft))
+        except (TypeError, ValueError):
+            return DraftPhoto.objects.none()
+        return DraftPhoto.objects.filter(uploader=self.user, draft=key)
+
+    @property
+    def kept_ticked(self) -> set[int]:
+        """The kept photos ticked to go with the report (all of them, until the person unticks one)."""
+        if not self.is_bound:
+            return {row.pk for row in self.kept_rows}
+        return {int(value) for value in self.data.getlist("kept") if str(value).isdigit()}
+
+    def clean_kept(self) -> list:
+        chosen = {value for value in self.cleaned_data.get("kept") or [] if isinstance(value, int)}
+        return [row for row in self.kept_rows if row.pk in chosen]
+
+    def keep_photos(self, uploads) -> None:
+        """After a failed try: keep this try's good photos under the draft key, ticked for the next."""
+        draft = self.cleaned_data.get("draft") if hasattr(self, "cleaned_data") else None
+        if draft is None:
+            draft = uuid.uuid4()
+        room = MAX_FILES - len(self.kept_rows)
+        errors = photo_files.keep_for_draft(list(uploads)[: max(room, 0)], uploader=self.user, draft=draft)
+        for error in errors:
+            self.add_error("photos", error)
+        # The next page shows every photo kept so far, ticked, under the same key.
+        self.data = self.data.copy()
+        self.data["draft"] = str(draft)
+        self.kept_rows = list(DraftPhoto.objects.filter(uploader=self.user, draft=draft))
+        self.fields["kept"].choices = [(row.pk, row.pk) for row in self.kept_rows]
+        self.data.setlist("kept", [str(row.pk) for row in self.kept_rows])
 
     def clean_source(self):
         # Not chosen: the usual source of the person's role.
@@ -197,4 +254,6 @@ class ReportForm(forms.Form):
         data = super().clean()
         if (data.get("lat") is None) != (data.get("lng") is None) and not self.errors.get("lat"):
             self.add_error("lat", _("Give both latitude and longitude."))
+        if len(data.get("photos") or []) + len(data.get("kept") or []) > MAX_FILES:
+            self.add_error("photos", _("At most %(count)s photos at a time.") % {"count": MAX_FILES})
         return data

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from districts import routing
-from districts.models import District, GridCell
+from districts.models import Community, District, GridCell, Street
 from inspections import permissions, workflow
 from inspections import photos as photo_files
 from inspections.models import Category, DailySequence, Finding, FindingEvent, FindingPhoto
@@ -94,23 +94,44 @@ def next_code(*, district: District, at: datetime) -> str:
     return f"{district.code}-{day:%Y%m%d}-{sequence.value:04d}"
 
 
-def _place_by_reporter(finding: Finding, actor) -> None:
-    """An address-only report lands in the reporter's own street or community, when they have one.
+def address_only_place(actor) -> GridCell | object | None:
+    """Where an address-only report of ``actor`` lands (DESIGN §4: routed reports go out at once).
 
-    Street staff's report waits in their street's queue; a community worker's goes to their community.
+    A community worker's lands in their community; a grid worker's in their grid cell when they
+    hold one, in their community when their cells all lie in one; street staff's waits in their
+    street's queue. Returns the cell, the community or the street (None: nowhere of their own, as
+    for the district's roles, whose reports wait for the district's dispatcher).
     """
-    for m in actor.memberships_cached:
+    memberships = actor.memberships_cached
+    for m in memberships:
         if m.community_id:
-            finding.community = m.community
-            finding.street_id = m.community.street_id
-            return
-    for m in actor.memberships_cached:
+            return m.community
+    cells = [m.grid_cell for m in memberships if m.grid_cell_id]
+    if len(cells) == 1:
+        return cells[0]
+    if cells and len({cell.community_id for cell in cells}) == 1:
+        return cells[0].community
+    for m in memberships:
         if m.street_id:
-            finding.street_id = m.street_id
-            return
+            return m.street
+    return None
 
 
-def report_finding(*, actor, report: Report, photos: Iterable = (), now: datetime | None = None) -> Finding:
+def _place_by_reporter(finding: Finding, actor) -> None:
+    """Put an address-only report where ``address_only_place`` says."""
+    place = address_only_place(actor)
+    if isinstance(place, GridCell):
+        workflow.place_in(finding, place)
+    elif isinstance(place, Community):
+        finding.community = place
+        finding.street_id = place.street_id
+    elif isinstance(place, Street):
+        finding.street_id = place.pk
+
+
+def report_finding(
+    *, actor, report: Report, photos: Iterable = (), kept: Iterable = (), now: datetime | None = None
+) -> Finding:
     """Take in a problem, route it by location, and dispatch it at once when it can be routed.
 
     1. Validate the photos (all of them, before writing) and the location; a finding without
@@ -119,10 +140,12 @@ def report_finding(*, actor, report: Report, photos: Iterable = (), now: datetim
        unit goes to that unit wherever it is.
     3. Number it, set ``deadline_at = reported_at + category.deadline_hours``, write it with its
        ``reported`` event; routed findings are dispatched in the same transaction.
-    ``actor`` is None for a system (the hotline), which is then not checked for a role.
+    ``actor`` is None for a system (the hotline), which is then not checked for a role. ``kept``
+    are ``DraftPhoto`` rows of the actor's earlier try, which become "before" photos too.
     """
     now = now or timezone.now()
     processed = photo_files.prepare(photos)
+    kept = list(kept)
     description = (report.description or "").strip()
     if not description:
         raise Invalid(_("Describe the problem."), field="description")
@@ -130,12 +153,15 @@ def report_finding(*, actor, report: Report, photos: Iterable = (), now: datetim
         raise Invalid(_("This category is no longer in use."), field="category")
     lat, lng, located_from_photo = report.lat, report.lng, False
     if lat is None and lng is None:
-        with_gps = next((p for p in processed if p.gps_lat is not None), None)
+        with_gps = next((p for p in [*processed, *kept] if p.gps_lat is not None), None)
         if with_gps is not None and routing.locate(lat=with_gps.gps_lat, lng=with_gps.gps_lng) is not None:
             lat, lng, located_from_photo = with_gps.gps_lat, with_gps.gps_lng, True
     cell = locate(lat, lng)
     if cell is None and not report.address.strip():
         raise Invalid(_("Give the location on the map or an address."), field="address")
+    if cell is None and actor is not None and actor.has_role(Role.GRID_WORKER) and not address_only_place(actor):
+        # A grid worker's cells in several communities: the address alone cannot say which.
+        raise Invalid(_("Your grid cells lie in several communities: put the pin on the map."), field="address")
     if actor is not None and not permissions.can_report_in(actor, cell):
         raise Forbidden(_("Your role does not allow this action on this finding."))
     district = cell.community.street.district if cell else report.district
@@ -174,6 +200,8 @@ def report_finding(*, actor, report: Report, photos: Iterable = (), now: datetim
             workflow.record_event(finding, actor=None, kind=Kind.LOCATED, at=now, lat=lat, lng=lng)
         for photo in processed:
             photo_files.store(finding, photo, stage=FindingPhoto.Stage.BEFORE, actor=actor, at=now)
+        if kept:
+            photo_files.attach_drafts(finding, kept, actor=actor, at=now)
         if finding.community_id or finding.responsible_unit_id:
             workflow.dispatch_at_intake(finding, at=now)
     return finding

@@ -437,3 +437,29 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} → {self.requested_deadline:%Y-%m-%d %H:%M}"
+
+
+class DraftPhoto(models.Model):
+    """A photo picked for a report that was sent back with a form error, kept for the next try.
+
+    Already checked and cleaned (``inspections.photos``); the next successful report of the same
+    person and draft turns it into the finding's "before" photo (the files stay where they are).
+    Drafts nobody came back to are removed after a day (``inspections.tasks.purge_drafts``).
+    """
+
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    draft = models.UUIDField(_("draft"), db_index=True)
+    image = models.ImageField(_("image"), upload_to=photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    gps_lat = models.FloatField(_("GPS latitude"), null=True, blank=True)
+    gps_lng = models.FloatField(_("GPS longitude"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("photo kept for a report")
+        verbose_name_plural = _("photos kept for reports")
+
+    def __str__(self) -> str:
+        return f"{self.uploader_id} {self.draft}"

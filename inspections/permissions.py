@@ -56,12 +56,12 @@ def can_report_in(user, cell: GridCell | None) -> bool:
     """May ``user`` report a finding located in ``cell`` (None: not located)?
 
     Grid workers report inside their own cells, community workers inside their community; the
-    other reporting roles anywhere in their scope. Without a point a grid worker cannot show that
-    it lies in their cells; the others' address-only reports land in their own street or
-    community (``inspections.intake``).
+    other reporting roles anywhere in their scope. An address-only report lands in the reporter's
+    own cell, community or street (``inspections.intake.address_only_place``), so every reporting
+    role may make one.
     """
     if cell is None:
-        return user.is_superuser or user.has_role(*(r for r in REPORTER_ROLES if r != Role.GRID_WORKER))
+        return can_report(user)
     return holds(user, REPORTER_ROLES, cell)
 
 

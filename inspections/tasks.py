@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from inspections import deadlines
+from inspections import deadlines, photos
 from notifications import services as outbox
 
 
@@ -10,3 +10,9 @@ def enforce_deadlines() -> str:
     result = deadlines.sweep()
     outbox.deliver_due()
     return result.summary()
+
+
+@shared_task(ignore_result=True)
+def purge_drafts() -> int:
+    """Remove the photos kept for reports nobody came back to within a day (unscoped: a system task)."""
+    return photos.purge_drafts()

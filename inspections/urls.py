@@ -7,6 +7,7 @@ urlpatterns = [
     path("findings/", views.findings, name="findings"),
     # Before "<code>/": these names are not finding numbers.
     path("findings/new/", views.report, name="report"),
+    path("findings/new/photos/<int:pk>/", views.draft_photo, name="draft_photo"),
     path("findings/export.xlsx", views.export, name="export"),
     path("findings/extensions/", views.extensions, name="extensions"),
     path("findings/<str:code>/", views.detail, name="detail"),

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from inspections import exports, intake, permissions, selectors, workflow
 from inspections import forms as finding_forms
 from inspections.filters import FindingFilter
-from inspections.models import Extension, Finding, FindingPhoto
+from inspections.models import DraftPhoto, Extension, Finding, FindingPhoto
 from web.errors import Conflict, DomainError, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
 from web.query import query_without
@@ -366,7 +366,11 @@ def _extension_message(extension: Extension) -> str:
 
 @login_required
 def report(request):
-    """Report a problem from a phone: category, description, pin or address, photos."""
+    """Report a problem from a phone: category, description, pin or address, photos.
+
+    A report sent back with an error keeps its good photos for the next try (``DraftPhoto``, by
+    the form's ``draft`` key), so nobody has to pick them again on a phone.
+    """
     user = request.user
     if not permissions.can_report(user):
         return forbidden(request, _("Your role does not report problems."))
@@ -384,7 +388,7 @@ def report(request):
                 lng=data["lng"],
             )
             try:
-                finding = intake.report_finding(actor=user, report=report, photos=data["photos"])
+                finding = intake.report_finding(actor=user, report=report, photos=data["photos"], kept=data["kept"])
             except Forbidden:
                 form.add_error("lat", _("You may report only within your own area."))
             except DomainError as error:
@@ -401,6 +405,7 @@ def report(request):
                     return redirect("inspections:detail", code=finding.code)
                 return redirect("inspections:findings")
         status = 400
+        form.keep_photos(request.FILES.getlist("photos"))
     else:
         form = finding_forms.ReportForm(user=user)
     map_data = {
@@ -408,7 +413,19 @@ def report(request):
         "center": list(settings.MAP_CENTER),
         "cells": selectors.report_cells(user),
     }
-    return render(request, "inspections/report.html", {"form": form, "map_data": map_data}, status=status)
+    context = {"form": form, "map_data": map_data, "lands_in": intake.address_only_place(user)}
+    return render(request, "inspections/report.html", context, status=status)
+
+
+@login_required
+def draft_photo(request, pk: int):
+    """The thumbnail of a photo kept for a report, to the person who picked it (else 404)."""
+    row = DraftPhoto.objects.filter(pk=pk, uploader=request.user).first()
+    if row is None or not row.thumbnail or not row.thumbnail.storage.exists(row.thumbnail.name):
+        raise Http404(_("No such photo."))
+    response = FileResponse(row.thumbnail.open("rb"), content_type="image/jpeg")
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
 
 
 # --- battle map ----------------------------------------------------------------------------
