@@ -28,7 +28,7 @@ from inspections.filters import FindingFilter
 from inspections.models import DraftPhoto, Extension, Finding, FindingPhoto
 from web.errors import Conflict, DomainError, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
-from web.query import query_without
+from web.query import labelled_errors, query_without
 
 PAGE_SIZE = 50
 Status = Finding.Status
@@ -87,7 +87,7 @@ def findings(request):
         {
             "page": page,
             "paginator": paginator,
-            "filter_errors": filterset.form.errors,
+            "filter_errors": labelled_errors(filterset.form),
             "chips": chips,
             # The current filters, for the page links and the ledger export.
             "query": query_without(request.GET, "page"),
@@ -465,7 +465,7 @@ def battle_map(request):
             "busiest": busiest,
             "shades": CELL_SHADES,
             "can_report": permissions.can_report(user),
-            "filter_errors": filterset.form.errors,
+            "filter_errors": labelled_errors(filterset.form),
             "query": query_without(request.GET, "page"),
             **_filter_context(request),
             "status_choices": open_statuses,

@@ -50,7 +50,7 @@ from oversight.selectors import (
 from oversight.services import hours_overdue
 from web.errors import Conflict, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
-from web.query import clean_params, query_without
+from web.query import clean_params, labelled_errors, query_without
 from web.sheets import table_response
 
 PAGE_SIZE = 50
@@ -184,7 +184,7 @@ def _render_queue(request, form: OpenCaseForm, *, status: int = 200) -> HttpResp
             "form": form,
             "ticked": ticked,
             "values": values,
-            "filter_errors": filterset.form.errors,
+            "filter_errors": labelled_errors(filterset.form),
             "levels": LEVEL_CHOICES,
             "query": query_without(request.GET),
             "page_query": query_without(request.GET, "page"),

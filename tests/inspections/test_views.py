@@ -615,3 +615,8 @@ def test_the_photos_come_before_the_decision_on_the_page(client, geo, street_sta
     finding = in_cell(geo, category, status=Status.SUBMITTED)
     html = as_user(client, street_staff).get(detail_url(finding)).content.decode()
     assert html.index('id="photos-title"') < html.index('id="actions-title"')
+
+
+def test_a_bad_filter_is_named_by_its_label_not_its_parameter(client, geo, street_staff):
+    html = as_user(client, street_staff).get(LIST, {"reported_after": "yesterday"}).content.decode()
+    assert "Reported after: Enter a valid date/time." in html and "reported_after:" not in html
