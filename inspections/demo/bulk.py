@@ -1,8 +1,9 @@
 """Writing generated findings and their events in bulk, ids given out before the insert.
 
 PostgreSQL with psycopg2: COPY FROM STDIN in a second thread (``CopyWriter``). Elsewhere:
-``bulk_create`` (``OrmWriter``). Rows are tuples in the order of ``FINDING_COLUMNS`` and
-``EVENT_COLUMNS``; times are integers of microseconds since the epoch (UTC), payloads JSON text.
+``bulk_create`` (``OrmWriter``). Rows are tuples in the order of ``FINDING_COLUMNS``,
+``EVENT_COLUMNS`` and ``PHOTO_COLUMNS``; times are integers of microseconds since the epoch
+(UTC), payloads JSON text.
 """
 
 import io
@@ -17,7 +18,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from inspections.models import Finding, FindingEvent
+from inspections.models import Finding, FindingEvent, FindingPhoto
 
 SECOND = 1_000_000  # times are integers of microseconds since the epoch
 MINUTE = 60 * SECOND
@@ -33,6 +34,7 @@ FINDING_COLUMNS = (
     "reporter_id",
 )  # fmt: skip
 EVENT_COLUMNS = ("finding_id", "actor_id", "kind", "from_status", "to_status", "note", "at", "payload")
+PHOTO_COLUMNS = ("finding_id", "stage", "image", "thumbnail", "width", "height", "uploader_id", "uploaded_at")
 FINDING_TIMES = frozenset(i for i, c in enumerate(FINDING_COLUMNS) if c.endswith("_at"))
 FINDING_TIME_COLUMNS = tuple(c for c in FINDING_COLUMNS if c.endswith("_at"))
 
@@ -76,7 +78,7 @@ class OrmWriter:
         self.next_id += count
         return ids
 
-    def write(self, findings: list[tuple], events: list[tuple]) -> None:
+    def write(self, findings: list[tuple], events: list[tuple], photos: list[tuple] = ()) -> None:
         objects = []
         for row in findings:
             values = dict(zip(FINDING_COLUMNS, row, strict=True))
@@ -90,6 +92,13 @@ class OrmWriter:
                 at=moment(e[6]), payload=json.loads(e[7]),
             )
             for e in events
+        )  # fmt: skip
+        FindingPhoto.objects.bulk_create(
+            FindingPhoto(
+                finding_id=p[0], stage=p[1], image=p[2], thumbnail=p[3], width=p[4], height=p[5], uploader_id=p[6],
+                uploaded_at=moment(p[7]),
+            )
+            for p in photos
         )  # fmt: skip
 
     def close(self, *, failed: bool = False) -> None:
@@ -141,6 +150,7 @@ class CopyWriter:
         self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.finding_sql, self.tail = _copy_statement(Finding, FINDING_COLUMNS)
         self.event_sql, self.event_tail = _copy_statement(FindingEvent, EVENT_COLUMNS)
+        self.photo_sql, self.photo_tail = _copy_statement(FindingPhoto, PHOTO_COLUMNS)
         self.error: BaseException | None = None
         self.work: queue.Queue = queue.Queue(maxsize=1)
         self.thread = threading.Thread(target=self._copy, args=(self.cursor.cursor,), daemon=True)
@@ -151,7 +161,7 @@ class CopyWriter:
         self.taken += count
         return ids
 
-    def write(self, findings: list[tuple], events: list[tuple]) -> None:
+    def write(self, findings: list[tuple], events: list[tuple], photos: list[tuple] = ()) -> None:
         rows = io.StringIO()
         for row in findings:
             fields = [
@@ -165,10 +175,18 @@ class CopyWriter:
             history.write(
                 f"{finding_id}\t{actor}\t{kind}\t{old}\t{new}\t{_text(note)}\t{_iso(at)}\t{_text(payload)}{self.event_tail}"
             )
+        pictures = io.StringIO()
+        for finding_id, stage, image, thumbnail, width, height, uploader, at in photos:
+            uploader = "\\N" if uploader is None else str(uploader)
+            pictures.write(
+                f"{finding_id}\t{stage}\t{_text(image)}\t{_text(thumbnail)}\t{width}\t{height}\t{uploader}\t{_iso(at)}"
+                f"{self.photo_tail}"
+            )
         self._raise()
         rows.seek(0)
         history.seek(0)
-        self.work.put([(self.finding_sql, rows), (self.event_sql, history)])
+        pictures.seek(0)
+        self.work.put([(self.finding_sql, rows), (self.event_sql, history), (self.photo_sql, pictures)])
 
     def _copy(self, cursor) -> None:
         while (batch := self.work.get()) is not None:

@@ -20,6 +20,7 @@ from districts.models import District, GridCell
 from inspections import ladder
 from inspections.demo.bulk import DAY, HOUR, MINUTE, SECOND, micros, moment, writer_for
 from inspections.demo.categories import CATEGORIES
+from inspections.demo.photos import demo_photos
 from inspections.models import Category, DailySequence, Finding, FindingEvent
 
 Status = Finding.Status
@@ -48,15 +49,19 @@ SOURCE_WEIGHTS = {
     Source.SELF_INSPECTION: 10,
     Source.UNDERCOVER: 5,
 }
-# Status by age: young findings are mostly still open; of the old ones a few are still open,
-# and those are overdue. Order as STATUSES: reported, dispatched, rectifying, submitted,
-# closed, invalid, duplicate.
+# Status by age, as in a district that works: young findings are mostly still open; by the next
+# day most are closed; of those older than three days hardly any is still open (and those few
+# are overdue). Order as STATUSES: reported, dispatched, rectifying, submitted, closed, invalid,
+# duplicate.
 STATUS_WEIGHTS_BY_AGE = (
-    (2 * HOUR, (6, 60, 25, 6, 1, 1, 1)),
-    (DAY, (4, 20, 30, 15, 27, 2, 2)),
-    (3 * DAY, (2, 5, 10, 8, 68, 4, 3)),
-    (None, (1, 1.5, 3, 1.5, 85, 5, 3)),
+    (2 * HOUR, (4, 55, 30, 8, 1, 1, 1)),
+    (DAY, (2, 12, 30, 20, 32, 2, 2)),
+    (3 * DAY, (0.5, 1, 4, 3, 85, 4, 2.5)),
+    (10 * DAY, (0.1, 0.2, 1.2, 0.5, 91, 4.6, 2.4)),
+    (None, (0, 0.01, 0.04, 0.02, 93, 4.6, 2.4)),
 )
+#: The share of rectifications that take longer than the deadline (closed late, 超期办结).
+LATE_SHARE = 0.06
 
 STATUS_CUM_WEIGHTS = tuple((limit, _cumulative(weights)) for limit, weights in STATUS_WEIGHTS_BY_AGE)
 SOURCE_CUM_WEIGHTS = _cumulative(SOURCE_WEIGHTS[s] for s in SOURCES)
@@ -75,7 +80,7 @@ DECLINE_REASONS = ("不属于本社区辖区", "应由职能部门处理", "位�
 ROUTED, MANUAL, UNROUTED = "routed", "manual", "unrouted"
 WORKING = (Status.DISPATCHED, Status.RECTIFYING)  # the statuses the sweep reminds
 LEVEL_PAYLOADS = {level: json.dumps({"level": level}) for level in (1, 2)}
-NO_PHOTOS = json.dumps({"photos": 0})  # the submit events' payload: generated findings have no photos
+ONE_PHOTO = json.dumps({"photos": 1})  # the submit events' payload: each brings its "after" photo
 
 
 def seed_findings(
@@ -116,8 +121,8 @@ def seed_findings(
             done = 0
             while done < count:
                 size = min(writer.batch_size, count - done)
-                findings, events = generator.batch(done, writer.allocate_ids(size))
-                writer.write(findings, events)
+                findings, events, photos = generator.batch(done, writer.allocate_ids(size))
+                writer.write(findings, events, photos)
                 done += size
                 if progress:
                     progress(done, count)
@@ -173,6 +178,7 @@ class _Generator:
         self.tz = timezone.get_current_timezone()
         self._load_places()
         self._load_categories()
+        self.photo_files = demo_photos([c.code for c in self.categories])
         self._load_people()
         self._draw_times(count)
         self.sequences = _Sequences(district, self.days)
@@ -276,19 +282,31 @@ class _Generator:
         if count <= len(wanted):
             return
         # Distinct positions: a forced category never meets a forced status that would change it.
-        for position, (attribute, value) in zip(self.rng.sample(range(1, count), len(wanted)), wanted, strict=True):
+        # The open statuses go to findings of the last three days (the times are sorted), so that
+        # forcing them does not leave old findings open where the district would have closed them.
+        recent = [i for i in range(1, count) if self.now - self.times[i] < 3 * DAY]
+        open_wanted = [("status", s) for s in Finding.OPEN_STATUSES]
+        if len(recent) >= len(open_wanted):
+            for position, (attribute, value) in zip(
+                self.rng.sample(recent, len(open_wanted)), open_wanted, strict=True
+            ):
+                self.forced[position] = {attribute: value}
+            wanted = [item for item in wanted if item not in open_wanted]
+        free = [i for i in range(1, count) if i not in self.forced]
+        for position, (attribute, value) in zip(self.rng.sample(free, len(wanted)), wanted, strict=True):
             self.forced.setdefault(position, {})[attribute] = value
 
     # 2. One batch.
 
-    def batch(self, start: int, ids: list[int]) -> tuple[list[tuple], list[tuple]]:
-        findings, events = [], []
+    def batch(self, start: int, ids: list[int]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        findings, events, photos = [], [], []
         for offset, finding_id in enumerate(ids):
             index = start + offset
-            row, history = self._finding(finding_id, self.times[index], self.forced.get(index, {}))
+            row, history, pictures = self._finding(finding_id, self.times[index], self.forced.get(index, {}))
             findings.append(row)
             events.extend(history)
-        return findings, events
+            photos.extend(pictures)
+        return findings, events, photos
 
     def _finding(self, finding_id: int, reported: int, forced: dict) -> tuple[tuple, list[tuple]]:
         rng = self.rng
@@ -343,7 +361,7 @@ class _Generator:
 
         ack_minutes = category.ack_minutes * MINUTE
         hours = category.deadline_hours * HOUR
-        late = rng.random() < 0.2
+        late = rng.random() < LATE_SHARE
 
         def ack() -> int:
             # Nine in ten are acknowledged in time.
@@ -352,10 +370,10 @@ class _Generator:
             return rng.randrange(ack_minutes, ack_minutes + 6 * HOUR)
 
         def rectify() -> int:
-            return rng.randrange(hours, 3 * hours) if late else rng.randrange(30 * MINUTE, hours * 6 // 10)
+            return rng.randrange(hours, 3 * hours) if late else rng.randrange(30 * MINUTE, hours * 4 // 10)
 
         def review() -> int:
-            return rng.randrange(10 * MINUTE, 8 * HOUR)
+            return rng.randrange(10 * MINUTE, 4 * HOUR)
 
         if intake == ROUTED:
             step(rng.randrange(5 * SECOND, 3 * MINUTE), Kind.DISPATCHED, Status.DISPATCHED, None, payload=assignee)
@@ -371,14 +389,14 @@ class _Generator:
         elif status in (Status.RECTIFYING, Status.SUBMITTED, Status.CLOSED):
             step(ack(), Kind.ACKNOWLEDGED, Status.RECTIFYING, rectifier)
             if status == Status.CLOSED:
-                returns = rng.choices((0, 1, 2), weights=(80, 15, 5))[0]
+                returns = rng.choices((0, 1, 2), weights=(88, 10, 2))[0]
             else:
                 returns = 1 if rng.random() < 0.12 else 0
             for _ in range(returns):
-                step(rectify(), Kind.SUBMITTED, Status.SUBMITTED, rectifier, rng.choice(SUBMIT_NOTES), NO_PHOTOS)
+                step(rectify(), Kind.SUBMITTED, Status.SUBMITTED, rectifier, rng.choice(SUBMIT_NOTES), ONE_PHOTO)
                 step(review(), Kind.RETURNED, Status.RECTIFYING, checker, rng.choice(RETURN_REASONS))
             if status != Status.RECTIFYING:
-                step(rectify(), Kind.SUBMITTED, Status.SUBMITTED, rectifier, rng.choice(SUBMIT_NOTES), NO_PHOTOS)
+                step(rectify(), Kind.SUBMITTED, Status.SUBMITTED, rectifier, rng.choice(SUBMIT_NOTES), ONE_PHOTO)
             if status == Status.CLOSED:
                 step(review(), Kind.VERIFIED, Status.CLOSED, checker, rng.choice(("", "复查合格")))
         elif status in (Status.INVALID, Status.DUPLICATE):
@@ -472,7 +490,19 @@ class _Generator:
         if ladder:
             events += [(finding_id, None, str(kind), "", "", "", at, payload) for at, kind, payload in ladder]
             events.sort(key=lambda event: event[6])  # stable: a step keeps its place before a rung of its moment
-        return row, events
+        # 5. The photos: the one taken when it was reported, and the "after" one of the last submission.
+        before = self.photo_files[(category.code, "before")]
+        photos = [
+            (finding_id, "before", before.image, before.thumbnail, before.width, before.height, reporter, reported)
+        ]
+        submissions = [(offset, actor) for offset, kind, _old, _new, actor, *_ in history if kind == Kind.SUBMITTED]
+        if submissions and status in (Status.SUBMITTED, Status.CLOSED):
+            offset, actor = submissions[-1]
+            after = self.photo_files[(category.code, "after")]
+            photos.append(
+                (finding_id, "after", after.image, after.thumbnail, after.width, after.height, actor, reported + offset)
+            )
+        return row, events, photos
 
     def _ladder(self, history: list, *, reported: int, deadline: int, ack_window: int) -> tuple:
         """What the deadline sweep (``inspections.deadlines``) would have written by now.

@@ -17,7 +17,7 @@ from districts.models import District, GridCell, Street
 from inspections import deadlines, intake
 from inspections.demo import CATEGORIES, bulk, seed_categories, seed_findings
 from inspections.demo import findings as findings_module
-from inspections.models import Category, DailySequence, Finding, FindingEvent
+from inspections.models import Category, DailySequence, Finding, FindingEvent, FindingPhoto, FindingQuerySet
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +113,34 @@ def test_every_status_source_street_and_category_gets_findings(seeded):
 
 def test_most_findings_are_closed_and_some_are_open(seeded):
     statuses = Counter(seeded.values_list("status", flat=True))
-    assert statuses[Status.CLOSED] > 300 // 2
-    assert sum(statuses[s] for s in Finding.OPEN_STATUSES) >= 10
+    assert statuses[Status.CLOSED] > 300 * 8 // 10
+    assert sum(statuses[s] for s in Finding.OPEN_STATUSES) >= 4  # every open status, at least
+
+
+def test_the_demo_tells_of_a_district_that_works(db, demo):
+    # Most closed on time, a few overdue, and those recent: not a map of red.
+    seed_findings(count=2000, seed=3)
+    findings = Finding.objects.all()
+    closed = findings.filter(status=Status.CLOSED)
+    on_time = closed.filter(FindingQuerySet.closed_in_time_condition()).count()
+    assert on_time >= 0.85 * closed.count()
+    overdue = findings.overdue()
+    assert 0 < overdue.count() <= 0.02 * findings.count()
+    assert overdue.filter(deadline_at__gte=timezone.now() - timedelta(days=10)).count() >= 0.8 * overdue.count()
+
+
+def test_every_finding_has_its_before_photo_and_the_rectified_ones_their_after_photo(seeded):
+    from django.core.files.storage import default_storage
+
+    for finding in seeded.prefetch_related("photos"):
+        stages = sorted(photo.stage for photo in finding.photos.all())
+        expected = ["after", "before"] if finding.status in (Status.SUBMITTED, Status.CLOSED) else ["before"]
+        assert stages == expected, (finding.code, finding.status)
+    photo = FindingPhoto.objects.filter(stage="after").first()
+    assert default_storage.exists(photo.image.name) and default_storage.exists(photo.thumbnail.name)
+    assert (photo.width, photo.height) == (640, 480)
+    # One file per category and stage, shared: the seed stays cheap at a million findings.
+    assert FindingPhoto.objects.values("image").distinct().count() <= 2 * Category.objects.count()
 
 
 def test_located_findings_lie_in_their_cell_with_its_community_and_street(seeded):
