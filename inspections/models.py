@@ -343,6 +343,16 @@ class FindingEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError("Finding events are append-only.")
 
+    #: The steps the portal itself takes (routing, the deadline sweep); the others are people's.
+    SYSTEM_KINDS = frozenset(
+        {Kind.DISPATCHED, Kind.LOCATED, Kind.REMINDED, Kind.ACK_LATE, Kind.OVERDUE, Kind.ESCALATED}
+    )
+
+    @property
+    def by_system(self) -> bool:
+        """Taken by the portal itself (said "system" on the timeline), not by an unnamed person."""
+        return self.actor_id is None and self.kind in self.SYSTEM_KINDS
+
 
 def photo_path(instance: "FindingPhoto", filename: str) -> str:
     now = timezone.now()

@@ -164,4 +164,8 @@ class PerformanceForm(forms.Form):
         error = period_error(data["from"], data["to"])
         if error:
             self.add_error("from", error)
+        else:
+            # Show the period answered in the date inputs, also when they were left empty.
+            self.data = self.data.copy()
+            self.data["from"], self.data["to"] = data["from"].isoformat(), data["to"].isoformat()
         return data

@@ -415,17 +415,32 @@ def command(*args: str) -> list[str]:
     return err.getvalue().splitlines()
 
 
+def told(lines: list[str], prefix: str) -> str:
+    """The summary line that starts with ``prefix`` (progress lines say "done/total", not "added")."""
+    (line,) = [line for line in lines if line.startswith(prefix) and line.endswith(" added")]
+    return line
+
+
+#: The findings the demo's extension requests are made on (three in each seed community).
+EXTENSION_FINDINGS = 3 * 4
+
+
 def test_findings_option_adds_findings_every_time(db):
-    assert command("--findings", "40")[-1] == "findings: 40 added"
-    assert command("--findings", "40")[-1] == "findings: 40 added"
-    assert Finding.objects.count() == 80
+    first = command("--findings", "40")
+    assert told(first, "findings:") == "findings: 40 added"
+    assert told(first, "extension requests:") == "extension requests: 12 added; accountability cases: 2 added"
+    second = command("--findings", "40")
+    assert told(second, "findings:") == "findings: 40 added"
+    # The demo's requests and cases are made once.
+    assert told(second, "extension requests:") == "extension requests: 0 added; accountability cases: 0 added"
+    assert Finding.objects.count() == 80 + EXTENSION_FINDINGS
 
 
 def test_findings_if_empty_seeds_only_the_first_time(db):
-    assert command("--findings-if-empty", "50")[-1] == "findings: 50 added"
+    assert told(command("--findings-if-empty", "50"), "findings:") == "findings: 50 added"
     events = FindingEvent.objects.count()
-    assert command("--findings-if-empty", "50")[-1] == "findings: 0 added"
-    assert (Finding.objects.count(), FindingEvent.objects.count()) == (50, events)
+    assert told(command("--findings-if-empty", "50"), "findings:") == "findings: 0 added"
+    assert (Finding.objects.count(), FindingEvent.objects.count()) == (50 + EXTENSION_FINDINGS, events)
 
 
 def test_without_a_findings_option_no_finding_is_added_and_nothing_more_printed(db):
@@ -433,6 +448,34 @@ def test_without_a_findings_option_no_finding_is_added_and_nothing_more_printed(
     assert not Finding.objects.exists()
     assert not any(line.startswith("findings:") for line in lines)
     assert Category.objects.count() == len(CATEGORIES)
+
+
+def test_the_demo_has_extension_requests_waiting_approved_and_refused(db):
+    from inspections.models import Extension
+    from notifications.models import Notification
+
+    command("--findings", "200")
+    states = Counter(Extension.objects.values_list("state", flat=True))
+    assert states == {"pending": 4, "approved": 4, "refused": 4}
+    waiting = Extension.objects.filter(state="pending").select_related("finding__street").first()
+    # The street's staff were told of each request of their communities, through the outbox.
+    staff = User.objects.get(username="street-ganshiqiao")
+    asked_here = Extension.objects.filter(finding__street__code="370103002")
+    assert asked_here.count() == 6
+    for extension in asked_here:
+        assert Notification.objects.filter(recipient=staff, subject__contains=extension.finding.code).exists()
+    assert waiting.finding.status == Status.RECTIFYING and waiting.requested_by.username.startswith("community-")
+
+
+def test_the_demo_has_a_case_under_review_and_a_decided_one(db):
+    from oversight.models import AccountabilityCase
+
+    command("--findings", "600")
+    cases = AccountabilityCase.objects.order_by("opened_at")
+    assert sorted(cases.values_list("state", flat=True)) == ["decided", "open"]
+    decided = cases.get(state="decided")
+    assert decided.outcome == AccountabilityCase.Outcome.TALK and decided.document_no
+    assert all(link.finding.went_overdue() for case in cases for link in case.case_findings.all())
 
 
 def test_progress_goes_to_stderr(db):

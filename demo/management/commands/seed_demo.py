@@ -8,8 +8,9 @@ from django.db import transaction
 
 from accounts.demo import seed_demo_users
 from districts.demo import seed_demo_geography
-from inspections.demo import seed_categories, seed_findings
+from inspections.demo import seed_categories, seed_extensions, seed_findings
 from inspections.models import Finding
+from oversight.demo import seed_cases
 
 
 class Command(BaseCommand):
@@ -73,6 +74,9 @@ class Command(BaseCommand):
             count = findings or (0 if Finding.objects.exists() else findings_if_empty)
             added = seed_findings(count=count, seed=seed, progress=self._progress(options["verbosity"]))
             self.stderr.write(f"findings: {added} added")
+            # Made once, through the real services, over whatever findings there are.
+            extensions, cases = seed_extensions(), seed_cases()
+            self.stderr.write(f"extension requests: {extensions} added; accountability cases: {cases} added")
 
     def _progress(self, verbosity: int):
         if verbosity < 1:
