@@ -24,7 +24,8 @@ MASK = "**"
 # A mainland mobile (138 0531 0000, +86-13805310000) or a landline (0531-86081234, 86081234).
 # Not inside a longer run of digits and hyphens: a finding's code (370103-20261126-0007) stays.
 PHONE = re.compile(r"(?<![\d-])(?:\+?86[\s-]?)?(?:1[3-9]\d(?:[\s-]?\d{4}){2}|(?:0\d{2,3}[\s-]?)?[2-9]\d{6,7})(?![\d-])")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# ASCII only: \w would swallow the Chinese text around an address ("邮箱a@b.cn").
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def redact(text: str, *, names: Iterable[str] = ()) -> str:
