@@ -39,6 +39,14 @@ class Open311View(APIView):
     authentication_classes = [keys.FormKeyAuthentication]
     permission_classes = [keys.FilesWithOpen311Key]
     throttle_classes = [keys.PerKeyThrottle]
+    metadata_class = None  # OPTIONS describes nothing: 405
+
+    def initial(self, request, *args, **kwargs):
+        # A method the resource does not have is a 405 before any key is looked at.
+        if not hasattr(self, request.method.lower()):
+            self.format_kwarg = self.get_format_suffix(**kwargs)
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def get_exception_handler(self):
         return formats.exception_handler
@@ -94,7 +102,8 @@ def _category(code: str) -> Category:
 
 
 class JurisdictionQuery(serializers.Serializer):
-    jurisdiction_id = serializers.CharField(max_length=20, required=False)
+    # No length limit: a code too long names no district, which is a 404 like any unknown one.
+    jurisdiction_id = serializers.CharField(required=False)
 
 
 # --- discovery and services ----------------------------------------------------------------
@@ -132,7 +141,7 @@ class FilingInput(serializers.Serializer):
     """POST requests: the specification's arguments (``attribute[...]`` are read apart)."""
 
     api_key = serializers.CharField(required=False)
-    jurisdiction_id = serializers.CharField(max_length=20, required=False)
+    jurisdiction_id = serializers.CharField(required=False)
     service_code = serializers.CharField(max_length=40)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False, validators=[_finite])
     long = serializers.FloatField(min_value=-180, max_value=180, required=False, validators=[_finite])

@@ -11,6 +11,7 @@ a JSON array of objects.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,9 @@ ITEMS = {
     "errors": "error",
 }
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+# What XML 1.0 cannot carry at all (control characters, NUL, lone surrogates): echoed input such
+# as an unknown code may hold them, and lxml refuses them.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(element: etree._Element, value: Any) -> None:

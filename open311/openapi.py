@@ -205,11 +205,11 @@ def _get(fmt: str, summary: str, schema: dict, *, parameters=(), not_found="Not 
 
 
 FILING_PROPERTIES = {
-    "api_key": {"type": "string", "description": "An Open311 key (issue_api_key --scope open311)"},
+    "api_key": {"type": "string", "minLength": 1, "description": "An Open311 key (issue_api_key --scope open311)"},
     "jurisdiction_id": {"type": "string"},
-    "service_code": {"type": "string"},
-    "lat": {"type": "number"},
-    "long": {"type": "number"},
+    "service_code": {"type": "string", "minLength": 1, "pattern": "\\S"},
+    "lat": {"type": "number", "minimum": -90, "maximum": 90},
+    "long": {"type": "number", "minimum": -180, "maximum": 180},
     "address_string": {"type": "string"},
     "address_id": {"type": "string"},
     "email": {"type": "string"},
@@ -222,6 +222,12 @@ FILING_PROPERTIES = {
     "media_url": {"type": "string"},
 }
 
+
+def EMPTY_OR(schema: dict) -> dict:  # noqa: N802 (reads as a type)
+    """``schema``, or the empty string: an empty optional argument is an absent one."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
 REQUESTS_PARAMETERS = [
     {
         "name": "service_request_id",
@@ -230,9 +236,9 @@ REQUESTS_PARAMETERS = [
         "schema": {"type": "string"},
     },
     {"name": "service_code", "in": "query", "description": "Comma-separated codes.", "schema": {"type": "string"}},
-    {"name": "start_date", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-    {"name": "end_date", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}},
+    {"name": "start_date", "in": "query", "schema": EMPTY_OR({"type": "string", "format": "date-time"})},
+    {"name": "end_date", "in": "query", "schema": EMPTY_OR({"type": "string", "format": "date-time"})},
+    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed", ""]}},
 ]
 
 
