@@ -16,6 +16,7 @@ created and migrated when missing, so the database in DATABASE_URL is never touc
 4. print the seeding times and a table of both runs side by side with their ratios.
 
 A list whose cost does not grow with the data has a time ratio near 1 and equal query counts.
+A count past ``LIST_EXACT_COUNT_UP_TO`` is the planner's estimate, shown with "~".
 """
 
 import io
@@ -124,8 +125,8 @@ def seed_to(total: int, *, seed: int) -> float | None:
     return seconds
 
 
-def measure() -> dict[str, tuple[float, int, int]]:
-    """Per case: (median seconds, queries of one request, count in the response)."""
+def measure() -> dict[str, tuple[float, int, str]]:
+    """Per case: (median seconds, queries of one request, count in the response, "~" when estimated)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -150,9 +151,11 @@ def measure() -> dict[str, tuple[float, int, int]]:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
-        results[name] = (statistics.median(times), len(queries), response.json()["count"])
+        body = response.json()
+        shown = ("~" if body.get("count_is_estimate") else "") + f"{body['count']:,}"
+        results[name] = (statistics.median(times), len(queries), shown)
         print(
-            f"  {name}: {results[name][0] * 1000:.1f} ms, {len(queries)} queries, count={results[name][2]:,}; "
+            f"  {name}: {results[name][0] * 1000:.1f} ms, {len(queries)} queries, count={shown}; "
             f"slowest query {float(slowest['time']) * 1000:.1f} ms: {slowest['sql'][:100]}",
             file=sys.stderr,
         )
@@ -162,13 +165,15 @@ def measure() -> dict[str, tuple[float, int, int]]:
 def table(small: dict, large: dict) -> str:
     a, b = _short(SMALL), _short(LARGE)
     lines = [
-        f"| case | N={a} time | N={a} queries | N={b} time | N={b} queries | time ratio | query ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| case | N={a} time | N={a} queries | N={a} count | N={b} time | N={b} queries | N={b} count "
+        "| time ratio | query ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, _, _ in CASES:
-        (t1, q1, _), (t2, q2, _) = small[name], large[name]
+        (t1, q1, c1), (t2, q2, c2) = small[name], large[name]
         lines.append(
-            f"| {name} | {t1 * 1000:.1f} ms | {q1} | {t2 * 1000:.1f} ms | {q2} | {t2 / t1:.2f} | {q2 / q1:.2f} |"
+            f"| {name} | {t1 * 1000:.1f} ms | {q1} | {c1} | {t2 * 1000:.1f} ms | {q2} | {c2} "
+            f"| {t2 / t1:.2f} | {q2 / q1:.2f} |"
         )
     return "\n".join(lines)
 
