@@ -7,13 +7,17 @@
 
 1. Prepare the database named by DATABASE_URL (its name must contain "load" or "bench": the
    run adds findings to it): migrate, ``seed_demo``, and top the findings up to ``--findings``.
-   Issue a hotline key and one Open311 key per simulated Open311 client.
-2. Start gunicorn (``config.wsgi``, DEBUG off, static files collected) and a Celery worker on
-   the same settings, on 127.0.0.1 only, and wait until ``/healthz`` answers.
+   Issue a hotline key and one Open311 key per simulated Open311 client, and a session for each
+   demo account: the run is a working day's traffic of people who logged in that morning, not a
+   storm of 50 password hashes in the first seconds.
+2. Start gunicorn (``config.wsgi``, DEBUG off, static files collected, TLS with a certificate
+   made for the run, since the portal's cookies are Secure when DEBUG is off) and a Celery worker
+   on the same settings, on 127.0.0.1 only, and wait until ``/healthz`` answers.
 3. Run ``locust -f bench/load_users.py --headless`` with the people of ``load_users``.
 4. Report requests per second and the 50th/95th percentiles per endpoint, then check that every
    intake answered 201 is in the database with its events (and, for Open311, its request row),
-   and that no answer was a 5xx (exit 1 if not); show the outbox's rows by state.
+   that no answer was a 5xx and that locust saw no failure (exit 1 if not); show the outbox's
+   rows by state.
 """
 
 import argparse
@@ -24,6 +28,7 @@ import os
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -84,6 +89,15 @@ def prepare(findings: int, password: str) -> dict:
             cursor.execute("VACUUM (ANALYZE) inspections_finding")
             cursor.execute("VACUUM (ANALYZE) inspections_findingevent")
         print(f"  {time.monotonic() - started:.0f} s", file=sys.stderr)
+    from django.test import Client
+
+    from accounts.models import User
+
+    sessions = {}
+    for user in User.objects.filter(username__in=[u for names in accounts.values() for u in names]):
+        client = Client()
+        client.force_login(user)
+        sessions[user.username] = client.cookies["sessionid"].value
     _row, hotline_key = ApiKey.objects.create_key(name="load: 12345", scope=ApiKey.Scope.HOTLINE)
     open311_keys = [
         ApiKey.objects.create_key(name=f"load: app {i}", scope=ApiKey.Scope.OPEN311, source=ApiKey.Source.SNAPSHOT)[1]
@@ -99,6 +113,7 @@ def prepare(findings: int, password: str) -> dict:
             "street_staff": accounts[Role.STREET_STAFF],
             "leader": accounts[Role.LEADER],
         },
+        "sessions": sessions,
         "hotline_key": hotline_key,
         "open311_keys": open311_keys,
         "categories": categories,
@@ -128,13 +143,32 @@ def wait_healthy(url: str, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+            # The run's own self-signed certificate, on loopback.
+            context = ssl._create_unverified_context()  # noqa: S323
+            with urllib.request.urlopen(url, timeout=5, context=context) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except OSError:
             pass
         time.sleep(1)
     sys.exit(f"{url} did not answer within {seconds} s")
+
+
+def certificate(work: Path) -> tuple[Path, Path]:
+    cert, key = work / "cert.pem", work / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def failures(stats: Path) -> int:
+    return sum(
+        int(row["Failure Count"]) for row in csv.DictReader(stats.open(encoding="utf-8")) if row["Name"] != "Aggregated"
+    )
 
 
 def check(ledger: Path) -> tuple[dict, list[str]]:
@@ -168,6 +202,7 @@ def check(ledger: Path) -> tuple[dict, list[str]]:
         ServiceRequest.objects.filter(finding__code__in=filed["open311"]).values_list("finding__code", flat=True)
     )
     server_errors = sum(n for status, n in statuses.items() if int(status) >= 500)
+    unanswered = statuses.get("0", 0)
     if missing:
         problems.append(f"{len(missing)} intakes answered 201 but are not in the database: {missing[:5]}")
     if without_events or no_report:
@@ -176,6 +211,8 @@ def check(ledger: Path) -> tuple[dict, list[str]]:
         problems.append(f"{len(no_request_row)} Open311 findings without their request row")
     if server_errors:
         problems.append(f"{server_errors} answers were 5xx")
+    if unanswered:
+        problems.append(f"{unanswered} requests got no answer at all")
     if not statuses:
         problems.append("the load run recorded no answers")
     summary = {
@@ -232,11 +269,13 @@ def main() -> None:
     env = {**os.environ, "LOAD_CONFIG": str(config_file), "LOAD_LEDGER": str(ledger)}
     subprocess.run([VENV / "python", "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()
-    host = f"http://127.0.0.1:{port}"
+    host = f"https://127.0.0.1:{port}"
+    cert, key = certificate(work)
     web = start(
         "gunicorn",
         [str(VENV / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3", "--threads", "2",
-         "--timeout", "60", "--access-logfile", str(work / "access.log")],
+         "--timeout", "60", "--keep-alive", "10", "--access-logfile", str(work / "access.log"), "--certfile", str(cert),
+         "--keyfile", str(key)],
         env,
         work / "gunicorn.log",
     )  # fmt: skip
@@ -268,12 +307,15 @@ def main() -> None:
     print(f"\nlocust ran {elapsed:.0f} s; the portal's logs are in {work}\n")
     print(report(Path(f"{csv_prefix}_stats.csv"), args.seconds))
     summary, problems = check(ledger)
+    failed = failures(Path(f"{csv_prefix}_stats.csv"))
+    if failed:
+        problems.append(f"locust counted {failed} failures (see {csv_prefix}_failures.csv)")
     print()
     print(json.dumps(summary, ensure_ascii=False))
     if problems:
         print("\nPROBLEMS:\n" + "\n".join(f"- {p}" for p in problems))
         sys.exit(1)
-    print("\nevery intake answered 201 is in the database with its events; no answer was a 5xx")
+    print("\nno failure; every intake answered 201 is in the database with its events; no answer was a 5xx")
 
 
 if __name__ == "__main__":

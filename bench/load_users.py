@@ -1,12 +1,12 @@
 """The simulated people of ``bench/load.py`` (a locustfile; run by it, not by hand).
 
-A realistic mix of the portal's day: community workers list their findings, open one and act
-on it (acknowledge, submit with an "after" photo); street staff look at the battle map and
+A realistic mix of the portal's day, of people already logged in: community workers list their
+findings, open one and act on it (acknowledge, submit with an "after" photo); street staff look at the battle map and
 verify what was submitted; the 12345 hotline hands over tickets; Open311 clients (each with its
 own key) read the services and file requests, then read them back; leaders open the dashboard.
 
 Configuration comes from the environment (``LOAD_CONFIG``: a JSON file written by load.py with
-the accounts, their password and the keys). Every intake answered 201 is written to
+the accounts and their sessions, the keys). Every intake answered 201 is written to
 ``LOAD_LEDGER`` (one JSON line each), and every answer's status is counted there at the end, so
 that load.py can check that nothing was lost and that no answer was a 5xx.
 """
@@ -19,8 +19,12 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
+import urllib3
 from locust import HttpUser, between, events, task
 from PIL import Image
+
+# load.py serves the portal over TLS with a certificate made for the run, on loopback.
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
 CONFIG = json.loads(open(os.environ["LOAD_CONFIG"], encoding="utf-8").read())  # noqa: SIM115
 LEDGER = os.environ["LOAD_LEDGER"]
@@ -59,27 +63,31 @@ def point() -> tuple[float, float]:
     return lat, lng
 
 
-class Person(HttpUser):
+class Client(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.client.verify = False
+
+
+class Person(Client):
     """A logged-in member of staff (session and CSRF, as the browser does)."""
 
     abstract = True
-    wait_time = between(1, 3)
     accounts: list[str] = []
+    home = "/findings/"
+    #: Only the findings this person's side answers for (a unit's are not a community's to rectify).
+    own_side_only = False
 
     def on_start(self):
+        super().on_start()
+        # Logged in this morning (load.py made the session); the first page gives the CSRF cookie.
         self.username = random.choice(self.accounts)
-        self.client.get("/accounts/login/", name="login page")
-        token = self.client.cookies.get("csrftoken", "")
-        with self.client.post(
-            "/accounts/login/",
-            {"username": self.username, "password": CONFIG["password"], "csrfmiddlewaretoken": token},
-            headers={"Referer": self.host + "/accounts/login/"},
-            name="log in",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"login of {self.username} answered {response.status_code}")
+        self.client.cookies.set("sessionid", CONFIG["sessions"][self.username])
+        with self.client.get(self.home, name=self.home, catch_response=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"{self.username} is not logged in: {response.status_code}")
 
     def csrf(self) -> dict:
         return {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "Referer": self.host + "/"}
@@ -92,6 +100,8 @@ class Person(HttpUser):
                 response.failure(f"list answered {response.status_code}")
                 return None
             results = response.json()["results"]
+        if self.own_side_only:
+            results = [finding for finding in results if finding["responsible_unit"] is None]
         return random.choice(results)["code"] if results else None
 
     def act(self, code: str, action: str, files=None, data=None) -> None:
@@ -113,6 +123,7 @@ class Person(HttpUser):
 class CommunityWorker(Person):
     weight = 20
     accounts = CONFIG["accounts"]["community_worker"]
+    own_side_only = True
 
     @task(4)
     def list_findings(self):
@@ -141,6 +152,7 @@ class CommunityWorker(Person):
 class StreetStaff(Person):
     weight = 10
     accounts = CONFIG["accounts"]["street_staff"]
+    home = "/map/"
 
     @task(2)
     def battle_map(self):
@@ -156,19 +168,20 @@ class StreetStaff(Person):
 class Leader(Person):
     weight = 4
     accounts = CONFIG["accounts"]["leader"]
+    home = "/dashboard/"
 
     @task
     def dashboard(self):
         self.client.get("/dashboard/", name="/dashboard/")
 
 
-class Hotline(HttpUser):
+class Hotline(Client):
     """The 12345 hotline's system handing over tickets (an API key; no session)."""
 
     weight = 8
-    wait_time = between(1, 3)
 
     def on_start(self):
+        super().on_start()
         self.headers = {"Authorization": f"Api-Key {CONFIG['hotline_key']}"}
 
     @task
@@ -193,13 +206,13 @@ class Hotline(HttpUser):
                 response.failure(f"hotline answered {response.status_code}: {response.text[:200]}")
 
 
-class Open311Client(HttpUser):
+class Open311Client(Client):
     """A residents' app speaking GeoReport v2, with a key of its own."""
 
     weight = 8
-    wait_time = between(1, 3)
 
     def on_start(self):
+        super().on_start()
         self.key = random.choice(CONFIG["open311_keys"])
         self.mine: list[str] = []
 
