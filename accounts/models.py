@@ -188,7 +188,7 @@ class ApiKey(AbstractAPIKey):
         """The source (``inspections.models.Finding.Source``) an Open311 key's reports are filed as.
 
         The values are the findings' own; accounts sits below inspections, so they are repeated
-        here (``tests/accounts/test_api_key.py`` checks that they stay the same).
+        here (``tests/open311/test_keys.py`` checks that they stay the same).
         """
 
         SNAPSHOT = "snapshot", _("citizen snapshot")

@@ -107,7 +107,6 @@ def prepare(findings: int, password: str) -> dict:
     categories = list(Category.objects.filter(is_active=True).values_list("code", flat=True))
     cells = GridCell.objects.order_by("?").values_list("min_lat", "max_lat", "min_lng", "max_lng")[:200]
     return {
-        "password": password,
         "accounts": {
             "community_worker": accounts[Role.COMMUNITY_WORKER],
             "street_staff": accounts[Role.STREET_STAFF],
