@@ -129,7 +129,7 @@ def file_request(*, api_key: ApiKey, district: District | None, filing: Filing) 
     answers_text = _answers_text(filing.category, filing.answers)
     description = "\n".join(part for part in (filing.description, answers_text) if part) or filing.category.name
     ticket = intake.Ticket(
-        source=api_key.source or ApiKey.Source.SNAPSHOT,
+        source=api_key.source,  # an Open311 key always has one (accounts_apikey_source_iff_open311)
         category=filing.category,
         description=description,
         reported_at=timezone.now(),

@@ -343,6 +343,15 @@ def test_a_token_leads_to_its_request(client, geo, category, open311_key, fmt):
         assert error_descriptions(response, fmt)
 
 
+def test_a_token_of_another_districts_request_is_a_404(client, geo, category, open311_key):
+    token = created(file(client, open311_key), "json")["token"]
+    DistrictFactory(code="370102", name="历下区")
+    assert client.get(f"{V2}/tokens/{token}.json", {"jurisdiction_id": "370103"}).status_code == 200
+    response = client.get(f"{V2}/tokens/{token}.json", {"jurisdiction_id": "370102"})
+    assert response.status_code == 404
+    assert error_descriptions(response, "json")
+
+
 def test_public_reads_are_cached_briefly(client, geo, category):
     finding = FindingFactory(grid_cell=geo.cell, category=category)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
