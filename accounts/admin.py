@@ -37,5 +37,5 @@ admin.site.unregister(APIKey)
 class ApiKeyAdmin(APIKeyModelAdmin):
     """Keys are made here or with ``manage.py issue_api_key``; only their prefix and hash are kept."""
 
-    list_display = [*APIKeyModelAdmin.list_display, "scope", "district"]
+    list_display = [*APIKeyModelAdmin.list_display, "scope", "source", "district"]
     list_filter = [*APIKeyModelAdmin.list_filter, "scope"]

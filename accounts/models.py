@@ -182,8 +182,26 @@ class ApiKey(AbstractAPIKey):
 
     class Scope(models.TextChoices):
         HOTLINE = "hotline", _("12345 hotline")
+        OPEN311 = "open311", _("Open311 client")
+
+    class Source(models.TextChoices):
+        """The source (``inspections.models.Finding.Source``) an Open311 key's reports are filed as.
+
+        The values are the findings' own; accounts sits below inspections, so they are repeated
+        here (``tests/open311/test_keys.py`` checks that they stay the same).
+        """
+
+        SNAPSHOT = "snapshot", _("citizen snapshot")
+        HOTLINE = "hotline", _("12345 hotline")
 
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=Source.choices,
+        blank=True,
+        help_text=_("What the findings an Open311 client files count as (citizen snapshot or hotline)."),
+    )
     district = models.ForeignKey(
         District,
         models.PROTECT,
@@ -196,3 +214,10 @@ class ApiKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
+        constraints = [
+            # An Open311 key files its reports as one source; other keys carry none.
+            models.CheckConstraint(
+                condition=Q(scope="open311", source__in=["snapshot", "hotline"]) | (~Q(scope="open311") & Q(source="")),
+                name="accounts_apikey_source_iff_open311",
+            ),
+        ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "oversight",
     "volunteers",
     "campaign",
+    "open311",
     "demo",
 ]
 

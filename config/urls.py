@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("notifications.api")),
     path("api/v1/", include("oversight.api")),
     path("api/v1/", include("inspections.api_urls")),
+    path("open311/v2/", include("open311.urls")),
     path("", include("notifications.urls")),
     path("oversight/", include("oversight.urls")),
     path("", include("inspections.urls")),

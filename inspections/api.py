@@ -25,6 +25,7 @@ from districts.models import GridCell
 from inspections import intake, permissions, workflow
 from inspections.filters import FindingFilter
 from inspections.models import Category, Extension, Finding, FindingEvent
+from inspections.pagination import FindingPagination
 from inspections.serializers import (
     CategorySerializer,
     DispatchInput,
@@ -78,6 +79,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_value_regex = FINDING_CODE
     filter_backends = [DjangoFilterBackend]
     filterset_class = FindingFilter
+    pagination_class = FindingPagination
     queryset = Finding.objects.none()  # for the schema; get_queryset() scopes every request
 
     def get_queryset(self):

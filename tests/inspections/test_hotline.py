@@ -180,7 +180,7 @@ def test_an_expired_key_is_401(geo, category):
 
 
 def test_a_key_of_another_scope_is_403(geo, category):
-    _row, key = ApiKey.objects.create_key(name="open311", scope="open311", district=geo.district)
+    _row, key = ApiKey.objects.create_key(name="open311", scope="open311", source="snapshot", district=geo.district)
     response = key_client(key).post(TICKETS, ticket(), format="json")
     assert response.status_code == 403
     assert not Finding.objects.exists()
@@ -324,7 +324,7 @@ def test_polling_without_a_key_is_401(geo, category, hotline_client):
 
 def test_polling_with_a_key_of_another_scope_is_403(geo, category, hotline_client):
     hotline_client.post(TICKETS, ticket(), format="json")
-    _row, key = ApiKey.objects.create_key(name="open311", scope="open311", district=geo.district)
+    _row, key = ApiKey.objects.create_key(name="open311", scope="open311", source="snapshot", district=geo.district)
     assert key_client(key).get(f"{TICKETS}T2026-0001/").status_code == 403
 
 

@@ -10,6 +10,7 @@ from accounts.demo import seed_demo_users
 from districts.demo import seed_demo_geography
 from inspections.demo import seed_categories, seed_extensions, seed_findings
 from inspections.models import Finding
+from open311.demo import seed_service_questions
 from oversight.demo import seed_cases
 
 
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             seed_demo_geography()
             accounts = seed_demo_users(password=password)
             seed_categories()
+            seed_service_questions()
         self.stderr.write(f"password: {password}")
         for account in accounts:
             self.stdout.write(f"{account.username}\t{account.role}\t{account.scope_code}")
