@@ -568,3 +568,11 @@ def test_queue_takes_the_findings_lists_search_too(client, geo, inspector, categ
     overdue(geo, category)
     response = as_user(client, inspector).get(QUEUE, {"q": wanted.code})
     assert codes(response) == [wanted.code]
+
+
+def test_a_printed_notice_gives_its_dates_in_words_of_the_language(client, inspector, case):
+    chinese = Client(headers={"accept-language": "zh-hans"})
+    chinese.force_login(inspector)
+    html = chinese.get(f"{case_url(case)}notice/").content.decode()
+    today = timezone.localdate()
+    assert f"{today.year}年{today.month}月{today.day}日" in html
