@@ -18,7 +18,13 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# Front-end packages (ECharts, gcoord) from package-lock.json; Django serves them from
+# node_modules/ as static files (config/settings.py STATICFILES_DIRS). Needs Node.js 20.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 
 migrate: setup
 	$(PY) manage.py migrate --noinput

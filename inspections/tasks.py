@@ -10,3 +10,11 @@ def enforce_deadlines() -> str:
     result = deadlines.sweep()
     outbox.deliver_due()
     return result.summary()
+
+
+@shared_task(ignore_result=True)
+def refresh_rollup() -> int:
+    """The beat's minute refresh of the dashboard's roll-up (unscoped): the days marked stale."""
+    from inspections import rollup
+
+    return rollup.refresh_stale()

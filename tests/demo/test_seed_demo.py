@@ -174,7 +174,7 @@ def test_the_output_starts_with_the_password_then_one_line_per_account(printed):
     assert printed[0] == ["password", PASSWORD]
     accounts = printed[1:]
     assert all(len(fields) == 3 for fields in accounts)
-    assert len({username for username, _, _ in accounts}) == len(accounts) == 48
+    assert len({username for username, _, _ in accounts}) == len(accounts) == 69
     # Every role has at least one demo login.
     assert {role for _, role, _ in accounts} == set(Role.values)
 
