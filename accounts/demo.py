@@ -6,8 +6,8 @@ Usernames are ASCII and say who the person is:
 - ``discipline-<street>`` (street discipline officer, 纪工委) and ``street-<street>`` (street
   staff) for every street office, e.g. ``street-ganshiqiao``;
 - ``streetleader-<street>`` (the street office's leader, who reads its dashboard) for every street;
-- ``community-<community>``, ``communityleader-<community>`` and ``grid-<community>`` (the community's first cell) for the four
-  communities of the newspaper report, e.g. ``grid-qimingli``;
+- ``community-<community>``, ``communityleader-<community>`` and ``grid-<community>`` (the
+  community's first cell) for the four communities of the newspaper report, e.g. ``grid-qimingli``;
 - ``unit-cgj`` and ``unit-jgsw``: staff of 区城管局 and 区机关事务服务中心;
 - ``volunteer``.
 """
