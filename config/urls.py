@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("oversight.api")),
+    path("api/v1/", include("campaign.api")),
     path("api/v1/", include("inspections.api_urls")),
     path("", include("notifications.urls")),
     path("oversight/", include("oversight.urls")),

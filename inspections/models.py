@@ -445,11 +445,11 @@ class Extension(models.Model):
 
 
 class DailyCountQuerySet(ScopedQuerySet):
-    scope_paths = {"district": "district", "street": "street", "community": "community"}
+    scope_paths = {"district": "district", "street": "street", "community": "community", "unit": "responsible_unit"}
 
 
 class DailyCount(models.Model):
-    """One day × street × community × category × source of the findings' measures (``inspections.rollup``).
+    """One day × street × community × unit × category × source of the findings' measures (``inspections.rollup``).
 
     Written only by ``inspections.rollup``, from the findings; never edited by hand.
     """
@@ -458,6 +458,9 @@ class DailyCount(models.Model):
     district = models.ForeignKey(District, models.CASCADE, related_name="+", verbose_name=_("district"))
     street = models.ForeignKey(Street, models.CASCADE, null=True, related_name="+", verbose_name=_("street"))
     community = models.ForeignKey(Community, models.CASCADE, null=True, related_name="+", verbose_name=_("community"))
+    responsible_unit = models.ForeignKey(
+        Unit, models.CASCADE, null=True, related_name="+", verbose_name=_("responsible unit")
+    )
     category = models.ForeignKey(Category, models.CASCADE, related_name="+", verbose_name=_("category"))
     source = models.CharField(_("source"), max_length=20, choices=Finding.Source.choices)
     # Of the findings reported that day:

@@ -1,4 +1,4 @@
-"""The daily roll-up of findings: one row per day × street × community × category × source.
+"""The daily roll-up of findings: one row per day × street × community × unit × category × source.
 
 The dashboard sums these rows instead of counting a million findings. Each column is one
 ``Measure``: a condition on a finding (the ladder's and the statistics' own definitions,
@@ -34,7 +34,7 @@ Status = Finding.Status
 #: A verification this soon after the dispatch is suspiciously fast (quality of closure).
 FAST_CLOSE = timedelta(minutes=10)
 
-GROUP = ("district", "street", "community", "category", "source")
+GROUP = ("district", "street", "community", "responsible_unit", "category", "source")
 
 
 def counted_condition() -> Q:
@@ -237,9 +237,7 @@ def stored(days: Iterable[date] | None = None) -> dict[tuple, dict[str, int]]:
     rows = DailyCount.objects.all() if days is None else DailyCount.objects.filter(day__in=list(days))
     fields = ["day", *(f"{g}_id" for g in GROUP[:-1]), "source", *COLUMNS]
     return {
-        (r["day"], r["district_id"], r["street_id"], r["community_id"], r["category_id"], r["source"]): {
-            c: r[c] for c in COLUMNS
-        }
+        (r["day"], *(r[f] for f in fields[1 : len(GROUP)]), r["source"]): {c: r[c] for c in COLUMNS}
         for r in rows.values(*fields)
     }
 
@@ -251,15 +249,12 @@ def _write(days: list[date] | None) -> int:
     DailyCount.objects.bulk_create(
         [
             DailyCount(
-                day=day,
-                district_id=district,
-                street_id=street,
-                community_id=community,
-                category_id=category,
-                source=source,
+                day=key[0],
+                **{f"{g}_id": v for g, v in zip(GROUP[:-1], key[1:-1], strict=True)},
+                source=key[-1],
                 **values,
             )
-            for (day, district, street, community, category, source), values in rows.items()
+            for key, values in rows.items()
         ],
         batch_size=2000,
     )

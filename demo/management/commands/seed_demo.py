@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import seed_demo_users
+from campaign.demo import seed_campaign
 from districts.demo import seed_demo_geography
 from inspections.demo import seed_categories, seed_findings
 from inspections.models import Finding
@@ -73,6 +74,8 @@ class Command(BaseCommand):
             count = findings or (0 if Finding.objects.exists() else findings_if_empty)
             added = seed_findings(count=count, seed=seed, progress=self._progress(options["verbosity"]))
             self.stdout.write(f"findings: {added} added")
+        # Last: its rounds report findings, and it rebuilds the dashboard's roll-up from all of them.
+        seed_campaign()
 
     def _progress(self, verbosity: int):
         if verbosity < 1:
