@@ -160,9 +160,10 @@ def close_round(*, actor, round_: InspectionRound, now: datetime | None = None) 
     """Close a fully marked round: its failed items become findings, its score is written.
 
     1. Lock the round; it must be open and every item marked.
-    2. For each failed item that has a category linked to it: ``report_finding`` (source from the kind of round, category from
-       the item, the point where it was marked and its photos); a failed item with no point is
-       dispatched to the round's community by the same actor, through the workflow.
+    2. For each failed item that has a category linked to it: ``report_finding`` (source from
+       the kind of round, category from the item, the point where it was marked and its
+       photos); a failed item with no point is dispatched to the round's community by the
+       same actor, through the workflow.
     3. The round's score (``campaign.scoring``), then the community's and street's scores.
     """
     now = now or timezone.now()

@@ -404,5 +404,6 @@ def briefing_detail(request, pk: int):
 @leaders_only
 def briefing_workbook(request, pk: int):
     briefing = _briefing_or_404(request.user, pk)
-    name = f"{_('Daily briefing')}-{briefing.day:%Y%m%d}-{briefing.street.code if briefing.street else briefing.district.code}.xlsx"
+    place = briefing.street.code if briefing.street else briefing.district.code
+    name = f"{_('Daily briefing')}-{briefing.day:%Y%m%d}-{place}.xlsx"
     return FileResponse(briefing.workbook.open("rb"), as_attachment=True, filename=name, content_type=exports.XLSX)
