@@ -23,9 +23,10 @@ class DashboardQuery(serializers.Serializer):
     street = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
     campaign = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["from"] = self.fields.pop("start")
+    def get_fields(self):
+        # "from" is a Python keyword: declared as "start", renamed before the fields are bound.
+        fields = super().get_fields()
+        return {"from": fields.pop("start"), **fields}
 
     def validate(self, attrs):
         attrs["from"], attrs["to"] = resolve_period(attrs.get("from"), attrs.get("to"))
