@@ -25,19 +25,42 @@ def tree(campaign, category, unit_category):
     rules = AssessmentItem.objects.create(campaign=campaign, code="02", name="公共秩序", weight=0, sort_order=2)
     items = {
         "garbage": AssessmentItem.objects.create(
-            campaign=campaign, parent=env, code="01.01", name="垃圾及时清运", weight=Decimal(10), action_line=line, sort_order=3
+            campaign=campaign,
+            parent=env,
+            code="01.01",
+            name="垃圾及时清运",
+            weight=Decimal(10),
+            action_line=line,
+            sort_order=3,
         ),
         "road": AssessmentItem.objects.create(
-            campaign=campaign, parent=rules, code="02.01", name="无占道经营", weight=Decimal(5), action_line=order, sort_order=4
+            campaign=campaign,
+            parent=rules,
+            code="02.01",
+            name="无占道经营",
+            weight=Decimal(5),
+            action_line=order,
+            sort_order=4,
         ),
         "ads": AssessmentItem.objects.create(
-            campaign=campaign, parent=env, code="01.02", name="公益广告", weight=Decimal(3), action_line=line, sort_order=5
+            campaign=campaign,
+            parent=env,
+            code="01.02",
+            name="公益广告",
+            weight=Decimal(3),
+            action_line=line,
+            sort_order=5,
         ),
         "survey": AssessmentItem.objects.create(
-            campaign=campaign, parent=rules, code="02.02", name="问卷知晓率", weight=Decimal(2), sort_order=6,
+            campaign=campaign,
+            parent=rules,
+            code="02.02",
+            name="问卷知晓率",
+            weight=Decimal(2),
+            sort_order=6,
             method=AssessmentItem.Method.SURVEY,
         ),
-    }  # fmt: skip
+    }
     CategoryLink.objects.create(campaign=campaign, category=category, item=items["garbage"], action_line=line)
     CategoryLink.objects.create(campaign=campaign, category=unit_category, item=items["road"], action_line=order)
     return items
