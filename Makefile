@@ -55,8 +55,8 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 messages: setup
-	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "var/*"
-	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore ".venv/*" --ignore "var/*"
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
+	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
 	$(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
 clean:
