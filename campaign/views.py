@@ -24,6 +24,7 @@ from campaign.models import ActionLine, Briefing, CategoryLink, InspectionRound,
 from districts.models import Community
 from inspections import rollup, selectors
 from inspections.models import Finding
+from oversight.forms import resolve_period
 from web.errors import Conflict, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
 from web.query import clean_params
@@ -47,11 +48,17 @@ def filters_from(request) -> tuple[dashboard.Filters | None, DashboardForm]:
     user = request.user
     streets = list(dashboard.visible_streets(user))
     campaigns = list(dashboard.campaigns_for(user))
-    params = clean_params(request.GET, exclude=("page",))
-    form = DashboardForm(params, campaigns=campaigns, streets=streets)
-    if not form.is_valid():
+    params = clean_params(request.GET, exclude=("page", "measure", "community", "unit", "category", "source"))
+    params.pop("action_line", None)
+    form = DashboardForm(params or None, campaigns=campaigns, streets=streets)
+    if form.is_bound and not form.is_valid():
         return None, form
-    data = form.cleaned_data
+    if form.is_bound:
+        data = form.cleaned_data
+    else:
+        # Nothing asked: the last 30 days, every street of the scope, the active campaign.
+        start, end = resolve_period()
+        data = {"from": start, "to": end, "street": "", "campaign": None}
     street = next((s for s in streets if s.code == data["street"]), None) if data.get("street") else None
     campaign = next((c for c in campaigns if c.pk == data.get("campaign")), None)
     if campaign is None:
