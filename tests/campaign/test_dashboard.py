@@ -250,3 +250,28 @@ def test_a_leader_lands_on_the_dashboard(client, db, geo):
         user = person(role, scope)
         client.force_login(user)
         assert client.get("/").url == reverse("campaign:dashboard")
+
+
+BAD_QUERIES = [
+    "/dashboard/?from=yesterday&to=2026-13-45&street=%00&campaign=x",
+    "/dashboard/?from=99999-01-01&to=0000-00-00",
+    "/dashboard/?from=2026-11-26&to=2020-01-01",
+    "/dashboard/findings/?measure=nope&from=%00",
+    "/dashboard/findings/?measure=reported&community=%00&unit=%00&category=%00&source=%00&action_line=%00&page=x",
+    "/dashboard/export/streets.xlsx?from=bad",
+    "/dashboard/export/nothing.xlsx",
+    "/dashboard/briefings/?page=zzz",
+    "/dashboard/rounds/?page=-1",
+    "/api/v1/dashboard/?from=99999-01-01&street=%00",
+    "/api/v1/dashboard/?campaign=-1&to=2026-02-30",
+]
+
+
+@pytest.mark.parametrize("url", BAD_QUERIES)
+def test_bad_query_strings_never_cause_a_server_error(client, leader, example, url):
+    client.force_login(leader)
+    response = client.get(url)
+    assert response.status_code in (400, 404) or response.status_code == 200 and "page" in url, (
+        url,
+        response.status_code,
+    )
