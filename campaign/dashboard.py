@@ -5,8 +5,8 @@ Everything comes from two sources, in a fixed number of queries whatever the num
 - the daily roll-up (``inspections.rollup``, ``DailyCount``) for every measure over a period:
   on-time rate, rework, went overdue, closed, time to close, quality of closure, the charts and
   the rankings;
-- live counts over open findings for "now": open, overdue (``FindingQuerySet.overdue``, the
-  ladder's one definition), reported and closed today, the map's shading.
+- live counts over open findings for "now": open, overdue (the ladder's one bound,
+  ``inspections.ladder.overdue_by``), reported and closed today, the map's shading.
 
 A leader sees their own scope (``visible_to(user, roles=LEADER_ROLES)``): the district, their
 street or their community. Every number carries the link to the findings behind it.
@@ -28,8 +28,8 @@ from accounts.models import Role
 from campaign import scoring
 from campaign.models import ActionLine, Campaign, CategoryLink, Score
 from districts.models import Community, GridCell, Street, Unit
-from inspections import rollup
-from inspections.models import Category, DailyCount, Finding, FindingQuerySet
+from inspections import ladder, rollup
+from inspections.models import Category, DailyCount, Finding
 from volunteers.stats import turnout
 
 #: The leaders: the district's, a street's, a community's; each sees the dashboard of their scope.
@@ -209,10 +209,6 @@ def visible_districts(user):
     return District.objects.visible_to(user, roles=LEADER_ROLES)
 
 
-def _sums(columns, **filters) -> dict:
-    return {f"n_{name}": Sum(column, filter=Q(**filters)) for name, column in columns.items()}
-
-
 def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
     """Every number of the dashboard for ``user`` and ``filters``, in a fixed number of queries."""
     now = now or timezone.now()
@@ -235,82 +231,87 @@ def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
         cells = cells.filter(community__street=filters.street)
     counts = counts.order_by()
 
-    # 1. Totals of the period, and the on-time rate over 7 and 30 days up to its end.
+    # 1. One pass over the roll-up of the window (the period, the one before it, the last 30
+    # days), grouped by place, category and source but not by day: the totals, the on-time
+    # rates over 7 and 30 days, the rankings, by source and by category all come from it.
     period = Q(day__gte=start, day__lte=end)
-    totals = counts.filter(day__gte=min(start, month_from), day__lte=end).aggregate(
-        **{f"t_{c}": Sum(c, filter=period) for c in rollup.COLUMNS},
+    window = counts.filter(day__gte=min(previous_start, month_from), day__lte=end)
+    group = ("street", "community", "responsible_unit", "category", "source")
+    sums = {f"t_{c}": Sum(c, filter=period) for c in rollup.COLUMNS}
+    sums.update(
         week_counted=Sum("counted", filter=Q(day__gte=week_from)),
         week_in_time=Sum("closed_in_time", filter=Q(day__gte=week_from)),
         month_counted=Sum("counted", filter=Q(day__gte=month_from)),
         month_in_time=Sum("closed_in_time", filter=Q(day__gte=month_from)),
+        previous_counted=Sum("counted", filter=Q(day__gte=previous_start, day__lt=start)),
+        previous_closed_in_time=Sum("closed_in_time", filter=Q(day__gte=previous_start, day__lt=start)),
     )
-    totals = {key.removeprefix("t_"): value or 0 for key, value in totals.items()}
+    rows = list(window.values(*group).annotate(**sums))
+    names = [*(f"t_{c}" for c in rollup.COLUMNS), "week_counted", "week_in_time", "month_counted", "month_in_time"]
+    totals = {name.removeprefix("t_"): sum(row[name] or 0 for row in rows) for name in names}
 
-    # 2. Live: open and overdue now, reported and closed today.
-    midnight = day_start(today)
-    open_q = Q(status__in=Finding.OPEN_STATUSES)
-    live = findings.filter(
-        open_q | Q(reported_at__gte=midnight) | Q(status=Finding.Status.CLOSED, closed_at__gte=midnight)
-    ).aggregate(
-        open_now=Count("pk", filter=open_q),
-        overdue_now=Count("pk", filter=FindingQuerySet.overdue_condition(now)),
-        reported_today=Count("pk", filter=Q(reported_at__gte=midnight)),
-        closed_today=Count("pk", filter=Q(status=Finding.Status.CLOSED, closed_at__gte=midnight)),
-    )
-
-    # 3. Per day, by source, by category (and so by action line), of the period.
-    in_period = counts.filter(period)
-    per_day = {
-        row["day"]: row
-        for row in in_period.values("day").annotate(
-            n_reported=Sum("reported"), n_closed=Sum("closed"), n_overdue=Sum("overdue")
-        )
-    }
-    days = [start + timedelta(days=n) for n in range(length)]
-    by_source = {row["source"]: row["n"] for row in in_period.values("source").annotate(n=Sum("reported"))}
-    by_category = {
-        row["category"]: row
-        for row in in_period.values("category").annotate(
-            n_reported=Sum("reported"), n_counted=Sum("counted"), n_closed_in_time=Sum("closed_in_time")
-        )
-    }
-
-    # 4. Rankings: streets, communities, units, this period against the one before.
-    ranked_columns = {
-        "counted": "counted",
-        "closed_in_time": "closed_in_time",
-        "went_overdue": "went_overdue",
-        "returned": "returned",
-    }
-    window = counts.filter(day__gte=previous_start, day__lte=end)
+    ranked_columns = ("counted", "closed_in_time", "went_overdue", "returned")
 
     def grouped(column: str) -> dict:
-        rows = window.exclude(**{f"{column}__isnull": True}).values(column)
-        rows = rows.annotate(
-            **_sums(ranked_columns, day__gte=start),
-            n_previous_counted=Sum("counted", filter=Q(day__lt=start)),
-            n_previous_closed_in_time=Sum("closed_in_time", filter=Q(day__lt=start)),
-        )
-        return {row[column]: row for row in rows}
+        out: dict = defaultdict(lambda: defaultdict(int))
+        for row in rows:
+            if row[column] is None:
+                continue
+            into = out[row[column]]
+            for name in ranked_columns:
+                into[f"n_{name}"] += row[f"t_{name}"] or 0
+            into["n_previous_counted"] += row["previous_counted"] or 0
+            into["n_previous_closed_in_time"] += row["previous_closed_in_time"] or 0
+        return out
 
     street_sums, community_sums, unit_sums = grouped("street"), grouped("community"), grouped("responsible_unit")
+    by_source: dict[str, int] = defaultdict(int)
+    by_category: dict = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        by_source[row["source"]] += row["t_reported"] or 0
+        if row["t_reported"] or row["t_counted"]:
+            into = by_category[row["category"]]
+            for name in ("reported", "counted", "closed_in_time"):
+                into[f"n_{name}"] += row[f"t_{name}"] or 0
 
-    # 5. The map and the "now" columns: open and overdue findings per grid cell (one query).
+    # 2. Per day of the period.
+    per_day = {
+        row["day"]: row
+        for row in counts.filter(period)
+        .values("day")
+        .annotate(n_reported=Sum("reported"), n_closed=Sum("closed"), n_overdue=Sum("overdue"))
+    }
+    days = [start + timedelta(days=n) for n in range(length)]
+
+    # 3. Live: reported and closed today, each from its own index (open and overdue: below).
+    midnight = day_start(today)
+    open_q = Q(status__in=Finding.OPEN_STATUSES)
+    live = {
+        "reported_today": findings.filter(reported_at__gte=midnight).count(),
+        "closed_today": findings.filter(status=Finding.Status.CLOSED, closed_at__gte=midnight).count(),
+    }
+
+    # 4. The map and the "now" cards and columns: open and overdue findings per grid cell (one query).
+    # Of open findings only, so "overdue" is the ladder's bound on the deadline alone; COUNT(*)
+    # and these columns are all in ``insp_finding_open_place``, so no row is read from the table.
     per_cell = (
         findings.filter(open_q)
         .order_by()
         .values("grid_cell", "community", "street")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=FindingQuerySet.overdue_condition(now)))
+        .annotate(open=Count("*"), overdue=Count("deadline_at", filter=Q(deadline_at__lte=ladder.overdue_by(now))))
     )
     now_by = {"grid_cell": defaultdict(lambda: [0, 0]), "community": defaultdict(lambda: [0, 0])}
     now_by["street"] = defaultdict(lambda: [0, 0])
+    live["open_now"] = live["overdue_now"] = 0
     for row in per_cell:
+        live["open_now"] += row["open"]
+        live["overdue_now"] += row["overdue"]
         for key in ("grid_cell", "community", "street"):
             if row[key] is not None:
                 now_by[key][row[key]][0] += row["open"]
                 now_by[key][row[key]][1] += row["overdue"]
 
-    # 6. Places, names and outlines.
+    # 5. Places, names and outlines.
     street_rows = list(streets.values_list("pk", "code", "name", "boundary"))
     community_rows = list(communities.order_by("street__code", "code").values_list("pk", "code", "name", "street_id"))
     cell_rows = list(cells.order_by("code").values_list("pk", "code", "name", "boundary"))
@@ -318,7 +319,7 @@ def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)} if unit_ids else {}
     categories = {c.pk: c for c in Category.objects.all()}
 
-    # 7. The campaign: its action lines, its scores.
+    # 6. The campaign: its action lines, its scores.
     campaign = filters.campaign
     lines, links, community_scores, history = [], {}, {}, []
     if campaign is not None:

@@ -229,6 +229,12 @@ class Finding(models.Model):
                 name="insp_finding_open_deadline",
                 condition=Q(status__in=["reported", "dispatched", "rectifying", "submitted"]),
             ),
+            # The dashboard's open and overdue findings per cell, now: an index-only scan.
+            models.Index(
+                fields=["district", "street", "community", "grid_cell", "deadline_at"],
+                name="insp_finding_open_place",
+                condition=Q(status__in=["reported", "dispatched", "rectifying", "submitted"]),
+            ),
             # The dashboard's "closed today" (live) and the roll-up's refresh of a closing day.
             models.Index(fields=["closed_at"], name="insp_finding_closed", condition=Q(status="closed")),
             # The sweep's acknowledgement rung: dispatched findings not yet marked late.
