@@ -66,8 +66,8 @@ def _workbook(data: dict, overdue: list[Finding], day: date) -> bytes:
         [_("Closed late"), data["totals"]["closed_late"]],
         [_("Open now"), cards["open_now"]["value"]],
         [_("Overdue now"), cards["overdue_now"]["value"]],
-        [_("On-time rate, 7 days (%)"), exports._percent(cards["on_time_7"]["value"])],
-        [_("On-time rate, 30 days (%)"), exports._percent(cards["on_time_30"]["value"])],
+        [_("On-time rate, 7 days (%)"), exports.percent(cards["on_time_7"]["value"])],
+        [_("On-time rate, 30 days (%)"), exports.percent(cards["on_time_30"]["value"])],
     ]
     exports.write_sheet(workbook, _("Numbers"), [_("Measure"), str(day)], numbers)
     ranking = data["streets"] if data["filters"].street is None else data["communities"]

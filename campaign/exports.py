@@ -24,7 +24,7 @@ TABLES = {
 }
 
 
-def _percent(value: float | None):
+def percent(value: float | None):
     return None if value is None else round(value * 100, 1)
 
 
@@ -46,10 +46,10 @@ def ranking_rows(rows, *, with_score: bool = True) -> tuple[list[str], list[list
             row.rank,
             row.name,
             row.counted,
-            _percent(row.on_time_rate),
+            percent(row.on_time_rate),
             row.went_overdue,
             row.overdue_now,
-            _percent(row.rework_rate),
+            percent(row.rework_rate),
         ]
         if with_score:
             line.append(float(row.score) if row.score is not None else None)
@@ -67,7 +67,7 @@ def table(name: str, data: dict) -> tuple[list[str], list[list]]:
         key = "red_list" if name == "red-list" else "most_improved"
         headers, rows = ranking_rows(data[key]["streets"] + data[key]["communities"])
         headers = [*headers, _("Change of the on-time rate (points)")]
-        changes = [_percent(r.change) for r in data[key]["streets"] + data[key]["communities"]]
+        changes = [percent(r.change) for r in data[key]["streets"] + data[key]["communities"]]
         return headers, [[*row, change] for row, change in zip(rows, changes, strict=True)]
     if name == "days":
         series = data["series"]
@@ -81,7 +81,7 @@ def table(name: str, data: dict) -> tuple[list[str], list[list]]:
     if name == "categories":
         return (
             [_("Category"), _("Reported"), _("On-time rate (%)")],
-            [[r["name"], r["reported"], _percent(r["on_time_rate"])] for r in data["categories"]],
+            [[r["name"], r["reported"], percent(r["on_time_rate"])] for r in data["categories"]],
         )
     return (
         [_("Code"), _("Action line"), _("Lead unit"), _("Reported")],

@@ -315,19 +315,19 @@ def mark(request, pk: int, mark_pk: int):
     if refused:
         return refused
     round_ = _round_or_404(request.user, pk)
-    item = round_.marks.select_related("item").filter(pk=mark_pk).first()
-    if item is None:
+    found = round_.marks.select_related("item").filter(pk=mark_pk).first()
+    if found is None:
         raise Http404(_("No such item in this round."))
     if not rounds.can_inspect(request.user, round_.community):
         return forbidden(request, _("Only the supervision team marks inspection rounds."))
-    form = MarkForm(request.POST, request.FILES, auto_id=f"id_m{item.pk}_%s")
+    form = MarkForm(request.POST, request.FILES, auto_id=f"id_m{found.pk}_%s")
     error = None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            item = rounds.mark_item(
+            found = rounds.mark_item(
                 actor=request.user,
-                mark=item,
+                mark=found,
                 result=data["result"],
                 note=data["note"],
                 lat=data["lat"],
@@ -349,11 +349,11 @@ def mark(request, pk: int, mark_pk: int):
                 errors = {"__all__": [error.message]}
             return JsonResponse({"saved": False, "errors": errors}, status=409 if isinstance(error, Conflict) else 400)
         return JsonResponse(
-            {"saved": True, "result": item.result, "label": item.get_result_display(), "photos": item.photos.count()}
+            {"saved": True, "result": found.result, "label": found.get_result_display(), "photos": found.photos.count()}
         )
     if form.errors:
-        return _render_round(request, round_, failed=(item.pk, form), status=400)
-    return redirect(f"{reverse('campaign:round', args=[round_.pk])}#mark-{item.pk}")
+        return _render_round(request, round_, failed=(found.pk, form), status=400)
+    return redirect(f"{reverse('campaign:round', args=[round_.pk])}#mark-{found.pk}")
 
 
 @login_required

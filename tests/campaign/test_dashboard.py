@@ -192,7 +192,14 @@ def test_a_bad_period_is_a_400_with_field_messages(client, leader, example, quer
 @pytest.mark.parametrize("persona", ["inspector", "street_staff", "community_worker", "supervisor", "stranger"])
 def test_other_roles_get_403(client, request, persona, example):
     client.force_login(request.getfixturevalue(persona))
-    for url in (reverse("campaign:dashboard"), reverse("campaign:definitions"), reverse("campaign:briefings")):
+    urls = (
+        reverse("campaign:dashboard"),
+        reverse("campaign:definitions"),
+        reverse("campaign:briefings"),
+        reverse("campaign:findings") + "?measure=reported",
+        reverse("campaign:export", args=["streets"]),
+    )
+    for url in urls:
         assert client.get(url).status_code == 403
     assert client.get("/api/v1/dashboard/").status_code == 403
 
