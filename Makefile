@@ -35,7 +35,7 @@ var/demo-password:
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(9))" > $@
 
 demo: migrate var/demo-password
-	$(PY) manage.py seed_demo --password "$$(cat var/demo-password)" --findings-if-empty 3000 > var/demo-accounts.txt
+	$(PY) manage.py seed_demo --password "$$(cat var/demo-password)" --findings-if-empty 3000 --rounds > var/demo-accounts.txt
 	@echo "Demo accounts (password: $$(cat var/demo-password)):"
 	@tail -n +2 var/demo-accounts.txt
 

@@ -2,10 +2,11 @@
 seed's street office (杆石桥街道十大攻坚行动), a tree of assessment items linked to the demo's
 categories, and two rounds in each of the seed's communities, the second a follow-up.
 
-Idempotent: the campaign, its lines, items and links are keyed on codes; rounds are made only
-for a community that has none. Rounds go through the real services (``campaign.rounds``), so
-their failed items are real findings with deadlines, dated on the day of their round. Then the
-dashboard's roll-up is rebuilt from every finding. Runs unscoped, as a management command's service.
+Idempotent: the campaign, its lines, items and links are keyed on codes; rounds (asked for with
+``seed_demo --rounds``, as ``make run`` does) are made only for a community that has none. They
+go through the real services (``campaign.rounds``), so their failed items are real findings
+with deadlines, dated on the day of their round. Then the dashboard's roll-up is rebuilt from
+every finding. Runs unscoped, as a management command's service.
 """
 
 import random
@@ -16,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from campaign import rounds
+from campaign import rounds as rounds_service
 from campaign.models import ActionLine, AssessmentItem, Campaign, CategoryLink, InspectionRound, Mark
 from districts import demo as geography
 from districts.models import Community, District, GridCell, Unit
-from inspections import rollup
+from inspections import deadlines, rollup
 from inspections.models import Category
 
 #: (code, name, lead unit): the seed's ten action lines, in its order.
@@ -177,15 +178,21 @@ def _mark_all(round_: InspectionRound, fails: tuple[str, ...], *, actor, rng: ra
         if code in fails:
             lat = round(south + height * rng.uniform(0.2, 0.8), 6)
             lng = round(west + width * rng.uniform(0.2, 0.8), 6)
-            rounds.mark_item(actor=actor, mark=mark, result=Mark.Result.FAIL, note=NOTES[code], lat=lat, lng=lng)
+            rounds_service.mark_item(
+                actor=actor, mark=mark, result=Mark.Result.FAIL, note=NOTES[code], lat=lat, lng=lng
+            )
         elif code == "04.02" and round_.community.name.startswith("乐山"):
-            rounds.mark_item(actor=actor, mark=mark, result=Mark.Result.NOT_APPLICABLE, note="无宣传栏")
+            rounds_service.mark_item(actor=actor, mark=mark, result=Mark.Result.NOT_APPLICABLE, note="无宣传栏")
         else:
-            rounds.mark_item(actor=actor, mark=mark, result=Mark.Result.PASS)
+            rounds_service.mark_item(actor=actor, mark=mark, result=Mark.Result.PASS)
 
 
-def seed_campaign() -> Campaign | None:
-    """Create (or complete) the demo campaign and its rounds, then rebuild the dashboard's roll-up."""
+def seed_campaign(*, rounds: bool = True) -> Campaign | None:
+    """Create (or complete) the demo campaign, with ``rounds`` its rounds, then rebuild the roll-up.
+
+    The rounds' findings are dated on their rounds' days; the deadline sweep then runs once, so
+    they stand as the ladder would have left them (as the generated findings do).
+    """
     district = District.objects.filter(code=geography.DISTRICT_CODE).first()
     if district is None:
         return None
@@ -195,7 +202,7 @@ def seed_campaign() -> Campaign | None:
         campaign = _campaign(district)
         _tree(campaign)
         now = timezone.now()
-        for name in geography.SEED_COMMUNITIES:
+        for name in geography.SEED_COMMUNITIES if rounds else ():
             community = Community.objects.filter(code=geography.community_code(name)).first()
             if community is None or membership is None:
                 continue
@@ -204,7 +211,7 @@ def seed_campaign() -> Campaign | None:
             cell = GridCell.objects.filter(community=community).order_by("code").first()
             actor = membership.user
             first_at = now - timedelta(days=24, hours=rng.randrange(0, 6))
-            first = rounds.start_round(
+            first = rounds_service.start_round(
                 actor=actor,
                 campaign=campaign,
                 community=community,
@@ -212,9 +219,9 @@ def seed_campaign() -> Campaign | None:
                 kind=InspectionRound.Kind.SUPERVISION,
             )
             _mark_all(first, FIRST_FAILS[name], actor=actor, rng=rng, cell=cell)
-            rounds.close_round(actor=actor, round_=first, now=first_at)
+            rounds_service.close_round(actor=actor, round_=first, now=first_at)
             second_at = now - timedelta(days=4, hours=rng.randrange(0, 6))
-            second = rounds.start_round(
+            second = rounds_service.start_round(
                 actor=actor,
                 campaign=campaign,
                 community=community,
@@ -223,6 +230,8 @@ def seed_campaign() -> Campaign | None:
                 follow_up=True,
             )
             _mark_all(second, SECOND_FAILS[name], actor=actor, rng=rng, cell=cell)
-            rounds.close_round(actor=actor, round_=second, now=second_at)
+            rounds_service.close_round(actor=actor, round_=second, now=second_at)
+        if rounds:
+            deadlines.sweep()
     rollup.rebuild()
     return campaign

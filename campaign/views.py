@@ -121,7 +121,8 @@ def findings(request):
     """The findings behind one number of the dashboard: a roll-up measure, a period, a place."""
     filters, form = filters_from(request)
     name = request.GET.get("measure", "")
-    if filters is None or name not in rollup.MEASURE_BY_NAME:
+    # A NUL byte is no code of anything (and PostgreSQL refuses it in a query): a bad request.
+    if filters is None or name not in rollup.MEASURE_BY_NAME or any("\x00" in v for v in request.GET.values()):
         return render(request, "campaign/findings.html", {"form": form, "bad": True}, status=400)
     found = Finding.objects.visible_to(request.user, roles=dashboard.LEADER_ROLES)
     place = {

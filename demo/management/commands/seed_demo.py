@@ -1,4 +1,4 @@
-"""``manage.py seed_demo [--password P] [--findings N | --findings-if-empty N] [--seed S]``."""
+"""``manage.py seed_demo [--password P] [--findings N | --findings-if-empty N] [--seed S] [--rounds]``."""
 
 import secrets
 import time
@@ -46,6 +46,11 @@ class Command(BaseCommand):
             help="Add N generated findings only if there are no findings at all.",
         )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the findings' random generator (default: 0).")
+        parser.add_argument(
+            "--rounds",
+            action="store_true",
+            help="Also run two inspection rounds in each seed community (the second a follow-up), once.",
+        )
 
     def handle(
         self,
@@ -54,6 +59,7 @@ class Command(BaseCommand):
         findings: int = 0,
         findings_if_empty: int = 0,
         seed: int = 0,
+        rounds: bool = False,
         **options,
     ) -> None:
         if password is None:
@@ -74,8 +80,8 @@ class Command(BaseCommand):
             count = findings or (0 if Finding.objects.exists() else findings_if_empty)
             added = seed_findings(count=count, seed=seed, progress=self._progress(options["verbosity"]))
             self.stdout.write(f"findings: {added} added")
-        # Last: its rounds report findings, and it rebuilds the dashboard's roll-up from all of them.
-        seed_campaign()
+        # Last: its rounds (with --rounds) report findings; it rebuilds the roll-up from all of them.
+        seed_campaign(rounds=rounds)
 
     def _progress(self, verbosity: int):
         if verbosity < 1:
