@@ -7,7 +7,7 @@ Run by hand against PostgreSQL, never by the test suite:
 It works in its own database on the same server (``chuangcheng_bench_dashboard``, or
 BENCH_DATABASE), created and migrated when missing, with the set-up of ``bench/list_api.py``:
 
-1. load the demo (``seed_demo``: geography, people, categories, the campaign and its rounds),
+1. load the demo (``seed_demo``: geography, people, categories, the campaign),
    and empty the findings unless exactly 10,000 are there from an earlier run;
 2. seed up to 10,000 findings (``inspections.demo.seed_findings``), VACUUM ANALYZE, rebuild the
    daily roll-up (``inspections.rollup.rebuild``, timed), and measure each case: the median wall
@@ -106,7 +106,7 @@ def main() -> None:
     list_api.setup()
     from inspections.models import Finding
 
-    if Finding.objects.count() > SMALL + 100:  # the demo's rounds add a few findings of their own
+    if Finding.objects.count() > SMALL:
         print("emptying the findings of an earlier run", file=sys.stderr)
         list_api.empty_findings()
     print(f"N={SMALL:,}", file=sys.stderr)
