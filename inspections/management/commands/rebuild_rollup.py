@@ -8,7 +8,7 @@ from inspections import rollup
 class Command(BaseCommand):
     """Rebuild every row of the roll-up (``inspections.rollup.rebuild``); runs unscoped."""
 
-    help = "Recompute the daily roll-up of findings (day × street × community × category × source)."
+    help = "Recompute the daily roll-up of findings (day × street × community × unit × category × source)."
 
     def handle(self, *args, **options) -> None:
         rows = rollup.rebuild()
