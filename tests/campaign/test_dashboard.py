@@ -32,7 +32,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from campaign import dashboard
+from campaign import dashboard, exports
 from inspections import rollup
 from inspections.models import Finding, FindingEvent
 from tests.factories import FindingFactory, GridCellFactory, person, square
@@ -213,21 +213,18 @@ def test_the_page_shows_the_cards_and_the_definitions_page_states_each_measure(c
         assert str(measure.definition) in definitions
 
 
-@pytest.mark.parametrize(
-    "table",
-    ["streets", "communities", "units", "red-list", "most-improved", "days", "sources", "categories", "action-lines"],
-)
-def test_every_table_exports_to_excel(client, leader, example, table):
-    client.force_login(leader)
-    response = client.get(reverse("campaign:export", args=[table]), PERIOD)
-    assert response.status_code == 200
+def test_every_table_exports_to_excel(client, leader, example):
     import io
 
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0]  # a header row
-    if table == "streets":
-        assert [row[1] for row in rows[1:]] == ["魏家庄街道", "杆石桥街道"]
+    client.force_login(leader)
+    for table in exports.TABLES:
+        response = client.get(reverse("campaign:export", args=[table]), PERIOD)
+        assert response.status_code == 200, table
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0], table  # a header row
+        if table == "streets":
+            assert [row[1] for row in rows[1:]] == ["魏家庄街道", "杆石桥街道"]
 
 
 def test_the_query_count_does_not_grow_with_the_data(leader, example, geo, category):
@@ -274,11 +271,10 @@ BAD_QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("url", BAD_QUERIES)
-def test_bad_query_strings_never_cause_a_server_error(client, leader, example, url):
+def test_bad_query_strings_never_cause_a_server_error(client, leader, example):
     client.force_login(leader)
-    response = client.get(url)
-    assert response.status_code in (400, 404) or response.status_code == 200 and "page" in url, (
-        url,
-        response.status_code,
-    )
+    for url in BAD_QUERIES:
+        response = client.get(url)
+        # A list page with a bad page number shows its last page; everything else is refused.
+        expected = (200,) if "page=" in url and "measure=reported&" not in url else (400, 404)
+        assert response.status_code in expected, (url, response.status_code)
