@@ -18,7 +18,13 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# Front-end packages (ECharts, gcoord) from package-lock.json; Django serves them from
+# node_modules/ as static files (config/settings.py STATICFILES_DIRS). Needs Node.js 20.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
@@ -34,7 +40,7 @@ var/secret-key:
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 demo: migrate var/demo-password
-	$(PY) manage.py seed_demo --password "$$(cat var/demo-password)" --findings-if-empty 3000 > var/demo-accounts.txt
+	$(PY) manage.py seed_demo --password "$$(cat var/demo-password)" --findings-if-empty 3000 --rounds > var/demo-accounts.txt
 	@echo "Demo accounts (password: $$(cat var/demo-password)):"
 	@cat var/demo-accounts.txt
 
@@ -59,8 +65,8 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 messages: setup
-	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "var/*"
-	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore ".venv/*" --ignore "var/*"
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
+	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
 	$(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
 clean:

@@ -5,8 +5,9 @@ Usernames are ASCII and say who the person is:
 - ``leader``, ``inspector``, ``supervisor``: the district;
 - ``discipline-<street>`` (street discipline officer, 纪工委) and ``street-<street>`` (street
   staff) for every street office, e.g. ``street-ganshiqiao``;
-- ``community-<community>`` and ``grid-<community>`` (the community's first cell) for the four
-  communities of the newspaper report, e.g. ``grid-qimingli``;
+- ``streetleader-<street>`` (the street office's leader, who reads its dashboard) for every street;
+- ``community-<community>``, ``communityleader-<community>`` and ``grid-<community>`` (the
+  community's first cell) for the four communities of the newspaper report, e.g. ``grid-qimingli``;
 - ``unit-cgj`` and ``unit-jgsw``: staff of 区城管局 and 区机关事务服务中心;
 - ``volunteer``.
 """
@@ -82,8 +83,13 @@ def demo_accounts() -> list[DemoAccount]:
         slug = STREET_SLUGS[street.name]
         accounts.append(DemoAccount(f"discipline-{slug}", "", Role.STREET_DISCIPLINE, street.code))
         accounts.append(DemoAccount(f"street-{slug}", "", Role.STREET_STAFF, street.code))
+        accounts.append(DemoAccount(f"streetleader-{slug}", "", Role.STREET_LEADER, street.code))
     for name, slug in COMMUNITY_SLUGS.items():
         accounts.append(DemoAccount(f"community-{slug}", "", Role.COMMUNITY_WORKER, geography.community_code(name)))
+    for name, slug in COMMUNITY_SLUGS.items():
+        accounts.append(
+            DemoAccount(f"communityleader-{slug}", "", Role.COMMUNITY_LEADER, geography.community_code(name))
+        )
     for name, slug in COMMUNITY_SLUGS.items():
         first_cell = f"{geography.community_code(name)}001"
         accounts.append(DemoAccount(f"grid-{slug}", "", Role.GRID_WORKER, first_cell))

@@ -47,6 +47,8 @@ class User(AbstractUser):
 
 class Role(models.TextChoices):
     LEADER = "leader", _("district leader")
+    STREET_LEADER = "street_leader", _("street leader")
+    COMMUNITY_LEADER = "community_leader", _("community leader")
     INSPECTOR = "inspector", _("discipline inspector")
     STREET_DISCIPLINE = "street_discipline", _("street discipline officer")
     STREET_STAFF = "street_staff", _("street staff")
@@ -64,7 +66,9 @@ ROLE_SCOPE = {
     Role.SUPERVISOR: "district",
     Role.STREET_DISCIPLINE: "street",
     Role.STREET_STAFF: "street",
+    Role.STREET_LEADER: "street",
     Role.COMMUNITY_WORKER: "community",
+    Role.COMMUNITY_LEADER: "community",
     Role.GRID_WORKER: "grid",
     Role.UNIT_STAFF: "unit",
     Role.VOLUNTEER: "user",
@@ -109,8 +113,8 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(role__in=[Role.LEADER, Role.INSPECTOR, Role.SUPERVISOR]) & _only("district")
-                    | Q(role__in=[Role.STREET_DISCIPLINE, Role.STREET_STAFF]) & _only("street")
-                    | Q(role=Role.COMMUNITY_WORKER) & _only("community")
+                    | Q(role__in=[Role.STREET_DISCIPLINE, Role.STREET_STAFF, Role.STREET_LEADER]) & _only("street")
+                    | Q(role__in=[Role.COMMUNITY_WORKER, Role.COMMUNITY_LEADER]) & _only("community")
                     | Q(role=Role.GRID_WORKER) & _only("grid_cell")
                     | Q(role=Role.UNIT_STAFF) & _only("unit")
                     | Q(role=Role.VOLUNTEER) & _only(None)

@@ -7,6 +7,8 @@ from accounts.models import Role
 #: Role → (URL name of its workspace, title), in the order that decides for people with several.
 WORKSPACES = {
     Role.LEADER: ("campaign:dashboard", _("Leader's dashboard")),
+    Role.STREET_LEADER: ("campaign:dashboard", _("Leader's dashboard")),
+    Role.COMMUNITY_LEADER: ("campaign:dashboard", _("Leader's dashboard")),
     Role.INSPECTOR: ("oversight:queue", _("Oversight")),
     Role.STREET_DISCIPLINE: ("oversight:queue", _("Oversight")),
     Role.STREET_STAFF: ("inspections:map", _("Battle map")),

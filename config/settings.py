@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 import leaflet
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -174,6 +175,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "notifications.tasks.deliver_due", "schedule": timedelta(minutes=1)},
     "enforce-deadlines": {"task": "inspections.tasks.enforce_deadlines", "schedule": timedelta(minutes=1)},
     "purge-report-drafts": {"task": "inspections.tasks.purge_drafts", "schedule": timedelta(hours=1)},
+    "refresh-rollup": {"task": "inspections.tasks.refresh_rollup", "schedule": timedelta(minutes=1)},
+    "daily-briefing": {"task": "campaign.tasks.make_daily_briefings", "schedule": crontab(hour=8, minute=0)},
 }
 
 # The deadline ladder (inspections.deadlines): a reminder this long before the deadline; at the
@@ -239,7 +242,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root
 # django-leaflet ships Leaflet itself; only its static files are used (its admin and form
 # widgets need GDAL, which this project does without), so the app is not installed.
-STATICFILES_DIRS = [BASE_DIR / "static", Path(leaflet.__file__).resolve().parent / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    Path(leaflet.__file__).resolve().parent / "static",
+    # Front-end packages from the npm registry (package.json; ``npm ci`` in ``make setup``).
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/gcoord", BASE_DIR / "node_modules" / "gcoord" / "dist"),
+]
 # Photos are never served from a public URL: ``inspections.views.photo`` checks who asks. Behind
 # nginx, set MEDIA_ACCEL_REDIRECT to its internal location (docker-compose.yml does) and nginx
 # sends the file; otherwise the portal sends it itself.
@@ -263,6 +272,9 @@ STORAGES = {
 # markers without them.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
 MAP_CENTER = (36.651, 116.992)
+# The coordinate system of the tiles: "WGS84" (most intranet servers), or "GCJ02" for Chinese
+# services (Amap, Tencent); the dashboard's map converts our WGS-84 data to it for display.
+MAP_TILES_CRS = os.environ.get("MAP_TILES_CRS", "WGS84").upper()
 
 # --- API -----------------------------------------------------------------------------------
 

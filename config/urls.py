@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("notifications.api")),
     path("api/v1/", include("oversight.api")),
+    path("api/v1/", include("campaign.api")),
     path("api/v1/", include("inspections.api_urls")),
     path("open311/v2/", include("open311.urls")),
     path("", include("notifications.urls")),

@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import ROLE_SCOPE, Role, User
 from accounts.visibility import people, scope_id
-from inspections import ladder
+from inspections import ladder, rollup
 from inspections.models import Finding, FindingEvent, FindingQuerySet
 from inspections.permissions import rectifier_roles
 from notifications.services import Message, notify_bulk
@@ -191,6 +191,7 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
             [*OPEN, t(ladder.escalated_by(now))],
             log=Logged(Kind.ESCALATED, "deadline_at + %s", """'{"level": 2}'""", (escalate_after,)),
         )
+        rollup.touch_ids(row.id for row in result.overdue)  # their overdue day, for the dashboard
         if not _logs_in_claim():
             _write_events(result, now=now, escalate_after=escalate_after)
         _notify(result, now=now)

@@ -229,6 +229,14 @@ class Finding(models.Model):
                 name="insp_finding_open_deadline",
                 condition=Q(status__in=["reported", "dispatched", "rectifying", "submitted"]),
             ),
+            # The dashboard's open and overdue findings per cell, now: an index-only scan.
+            models.Index(
+                fields=["district", "street", "community", "grid_cell", "deadline_at"],
+                name="insp_finding_open_place",
+                condition=Q(status__in=["reported", "dispatched", "rectifying", "submitted"]),
+            ),
+            # The dashboard's "closed today" (live) and the roll-up's refresh of a closing day.
+            models.Index(fields=["closed_at"], name="insp_finding_closed", condition=Q(status="closed")),
             # The sweep's acknowledgement rung: dispatched findings not yet marked late.
             models.Index(
                 fields=["ack_deadline_at"],
@@ -473,3 +481,65 @@ class DraftPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uploader_id} {self.draft}"
+
+
+# --- the daily roll-up (inspections.rollup) ------------------------------------------------
+
+
+class DailyCountQuerySet(ScopedQuerySet):
+    scope_paths = {"district": "district", "street": "street", "community": "community", "unit": "responsible_unit"}
+
+
+class DailyCount(models.Model):
+    """One day × street × community × unit × category × source of the findings' measures (``inspections.rollup``).
+
+    Written only by ``inspections.rollup``, from the findings; never edited by hand.
+    """
+
+    day = models.DateField(_("day"))
+    district = models.ForeignKey(District, models.CASCADE, related_name="+", verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.CASCADE, null=True, related_name="+", verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.CASCADE, null=True, related_name="+", verbose_name=_("community"))
+    responsible_unit = models.ForeignKey(
+        Unit, models.CASCADE, null=True, related_name="+", verbose_name=_("responsible unit")
+    )
+    category = models.ForeignKey(Category, models.CASCADE, related_name="+", verbose_name=_("category"))
+    source = models.CharField(_("source"), max_length=20, choices=Finding.Source.choices)
+    # Of the findings reported that day:
+    reported = models.PositiveIntegerField(default=0)
+    counted = models.PositiveIntegerField(default=0)
+    closed_in_time = models.PositiveIntegerField(default=0)
+    closed_late = models.PositiveIntegerField(default=0)
+    went_overdue = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    # Of what happened that day:
+    closed = models.PositiveIntegerField(default=0)
+    close_seconds = models.BigIntegerField(default=0)
+    closed_fast = models.PositiveIntegerField(default=0)
+    closed_by_reporter = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    objects = DailyCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        indexes = [
+            # The dashboard sums a period of days, district-wide or for one street or community.
+            models.Index(fields=["district", "day"], name="insp_dailycount_district_day"),
+            models.Index(fields=["street", "day"], name="insp_dailycount_street_day"),
+            models.Index(fields=["community", "day"], name="insp_dailycount_community_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.street_id} {self.community_id} {self.category_id} {self.source}"
+
+
+class StaleDay(models.Model):
+    """A day whose roll-up rows must be recomputed: marked by the workflow and the sweep, cleared by the task."""
+
+    day = models.DateField(primary_key=True)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.day)

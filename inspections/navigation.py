@@ -9,6 +9,8 @@ from web.navigation import Page
 #: Everyone who works on findings, and the leaders who read them.
 FINDING_ROLES = (
     Role.LEADER,
+    Role.STREET_LEADER,
+    Role.COMMUNITY_LEADER,
     Role.INSPECTOR,
     Role.STREET_DISCIPLINE,
     Role.STREET_STAFF,

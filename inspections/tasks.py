@@ -16,3 +16,11 @@ def enforce_deadlines() -> str:
 def purge_drafts() -> int:
     """Remove the photos kept for reports nobody came back to within a day (unscoped: a system task)."""
     return photos.purge_drafts()
+
+
+@shared_task(ignore_result=True)
+def refresh_rollup() -> int:
+    """The beat's minute refresh of the dashboard's roll-up (unscoped): the days marked stale."""
+    from inspections import rollup
+
+    return rollup.refresh_stale()

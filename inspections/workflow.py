@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from districts import routing
 from districts.models import Community, GridCell, Unit
-from inspections import notices, permissions
+from inspections import notices, permissions, rollup
 from inspections import photos as photo_files
 from inspections.models import Extension, Finding, FindingEvent, FindingPhoto
 from web.errors import Conflict, Forbidden, Invalid
@@ -121,6 +121,7 @@ def record_event(
     finding: Finding, *, actor, kind: str, old: str = "", note: str = "", at=None, **payload
 ) -> FindingEvent:
     """Append one entry to the finding's history (inside the caller's transaction)."""
+    rollup.touch([finding])  # the dashboard's roll-up recomputes this finding's days
     return FindingEvent.objects.create(
         finding=finding,
         actor=actor,

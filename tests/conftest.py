@@ -162,3 +162,13 @@ def other_district_unit(db):
     from tests.factories import UnitFactory
 
     return UnitFactory(code="ELSEWHERE")
+
+
+@pytest.fixture
+def street_leader(geo):
+    return person(Role.STREET_LEADER, geo.street, username="street_leader")
+
+
+@pytest.fixture
+def community_leader(geo):
+    return person(Role.COMMUNITY_LEADER, geo.community, username="community_leader")

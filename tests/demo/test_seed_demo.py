@@ -182,7 +182,7 @@ def test_running_it_twice_creates_and_changes_nothing(printed):
 def test_the_output_is_one_tab_separated_line_per_account_and_nothing_else(printed):
     accounts = printed
     assert all(len(fields) == 3 for fields in accounts)
-    assert len({username for username, _, _ in accounts}) == len(accounts) == 48
+    assert len({username for username, _, _ in accounts}) == len(accounts) == 69
     # Every role has at least one demo login.
     assert {role for _, role, _ in accounts} == set(Role.values)
 

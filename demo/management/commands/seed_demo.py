@@ -1,4 +1,4 @@
-"""``manage.py seed_demo [--password P] [--findings N | --findings-if-empty N] [--seed S]``."""
+"""``manage.py seed_demo [--password P] [--findings N | --findings-if-empty N] [--seed S] [--rounds]``."""
 
 import secrets
 import time
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import seed_demo_users
+from campaign.demo import seed_campaign
 from districts.demo import seed_demo_geography
 from inspections.demo import seed_categories, seed_extensions, seed_findings
 from inspections.models import Finding
@@ -47,6 +48,11 @@ class Command(BaseCommand):
             help="Add N generated findings only if there are no findings at all.",
         )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the findings' random generator (default: 0).")
+        parser.add_argument(
+            "--rounds",
+            action="store_true",
+            help="Also run two inspection rounds in each seed community (the second a follow-up), once.",
+        )
 
     def handle(
         self,
@@ -55,6 +61,7 @@ class Command(BaseCommand):
         findings: int = 0,
         findings_if_empty: int = 0,
         seed: int = 0,
+        rounds: bool = False,
         **options,
     ) -> None:
         if password is None:
@@ -79,6 +86,8 @@ class Command(BaseCommand):
             # Made once, through the real services, over whatever findings there are.
             extensions, cases = seed_extensions(), seed_cases()
             self.stderr.write(f"extension requests: {extensions} added; accountability cases: {cases} added")
+        # Last: its rounds (with --rounds) report findings; it rebuilds the roll-up from all of them.
+        seed_campaign(rounds=rounds)
 
     def _progress(self, verbosity: int):
         if verbosity < 1:
