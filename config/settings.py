@@ -172,12 +172,19 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "deliver-outbox": {"task": "notifications.tasks.deliver_due", "schedule": timedelta(minutes=1)},
     "enforce-deadlines": {"task": "inspections.tasks.enforce_deadlines", "schedule": timedelta(minutes=1)},
+    "volunteer-sweep": {"task": "volunteers.tasks.sweep", "schedule": timedelta(minutes=1)},
 }
 
 # The deadline ladder (inspections.deadlines): a reminder this long before the deadline; at the
 # deadline the finding is overdue; this long after it, escalated to the district.
 DEADLINE_REMIND_BEFORE = timedelta(hours=float(os.environ.get("DEADLINE_REMIND_BEFORE_HOURS", "2")))
 DEADLINE_ESCALATE_AFTER = timedelta(hours=float(os.environ.get("DEADLINE_ESCALATE_AFTER_HOURS", "24")))
+
+# The volunteer service (volunteers.rules): sign-ups close this long before the start for
+# cancelling; this many no-shows in the window make a person's sign-ups need approval.
+VOLUNTEER_CANCEL_CUTOFF = timedelta(hours=float(os.environ.get("VOLUNTEER_CANCEL_CUTOFF_HOURS", "2")))
+VOLUNTEER_NO_SHOW_LIMIT = int(os.environ.get("VOLUNTEER_NO_SHOW_LIMIT", "3"))
+VOLUNTEER_NO_SHOW_WINDOW = timedelta(days=int(os.environ.get("VOLUNTEER_NO_SHOW_WINDOW_DAYS", "180")))
 
 # --- Notifications (the outbox) ------------------------------------------------------------
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("oversight.api")),
     path("api/v1/", include("inspections.api_urls")),
+    path("api/v1/volunteers/", include("volunteers.api")),
     path("", include("notifications.urls")),
     path("oversight/", include("oversight.urls")),
     path("", include("inspections.urls")),
