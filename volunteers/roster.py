@@ -194,10 +194,15 @@ def generate_roster(*, actor, rule: DutyRule, start: date, end: date) -> RosterR
         }
         key_of = {activity.pk: key for key, activity in made.items()}
         on_day: dict[tuple[date, int], set[int]] = defaultdict(set)
-        for activity_id, pk in SignUp.objects.filter(activity__in=list(key_of), status__in=ON_DUTY).values_list(
-            "activity_id", "volunteer_id"
+        # Someone taken off a day (cancelled by the organiser) is not put back on it.
+        taken_off: dict[date, set[int]] = defaultdict(set)
+        for activity_id, pk, status in SignUp.objects.filter(activity__in=list(key_of)).values_list(
+            "activity_id", "volunteer_id", "status"
         ):
-            on_day[key_of[activity_id]].add(pk)
+            if status in ON_DUTY:
+                on_day[key_of[activity_id]].add(pk)
+            else:
+                taken_off[key_of[activity_id][0]].add(pk)
 
         new_days: list[Activity] = []
         new_people: dict[tuple[date, int], list[int]] = {}
@@ -211,7 +216,7 @@ def generate_roster(*, actor, rule: DutyRule, start: date, end: date) -> RosterR
                 day += timedelta(days=1)
                 weekday_index += 0 if weekend else 1
                 continue
-            busy_today = set().union(*(on_day[(day, c.pk)] for c in communities))
+            busy_today = set().union(taken_off[day], *(on_day[(day, c.pk)] for c in communities))
             free = [pk for pk in people.ids if pk not in busy_today and people.free(pk, day, starts_at, ends_at)]
             chosen: dict[int, list[int]] = {c.pk: [] for c in communities}
             needs = _split(rule.per_weekday, len(communities), weekday_index)

@@ -15,11 +15,10 @@ RANKING_SIZE = 100
 
 
 def _query(request):
-    form = HoursForm(clean_params(request.GET) or None)
-    if form.is_bound and not form.is_valid():
+    # Always bound: an empty query cleans to the defaults (this week, per unit).
+    form = HoursForm(clean_params(request.GET))
+    if not form.is_valid():
         return form, None
-    if not form.is_bound:
-        form.is_valid()  # an empty form cleans to the defaults: this week, per unit
     return form, form.cleaned_data
 
 

@@ -221,7 +221,9 @@ def calendar_feed(request, token: str):
 @volunteer_only
 def my_hours(request):
     """My hours and person-times, my star level, week by week, and my certificates."""
-    volunteer = found(selectors.profile_of(request.user))
+    volunteer = selectors.profile_of(request.user)
+    if volunteer is None:
+        return profile(request)
     now = timezone.now()
     mine = selectors.attendance_of(volunteer)
     return render(
