@@ -207,7 +207,7 @@ def register_unit(*, actor, unit: Unit, community: Community, note: str = "") ->
 
 def _locked(registration: Registration) -> Registration:
     return (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("community", "unit", "volunteer")
         .get(pk=registration.pk)
     )

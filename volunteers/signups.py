@@ -365,7 +365,7 @@ def decide_sign_up(*, actor, signup: SignUp, approve: bool) -> SignUp:
         raise Forbidden(_("Only the activity's organisers approve sign-ups."))
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=signup.activity_id)
-        signup = SignUp.objects.select_for_update().select_related("volunteer__user").get(pk=signup.pk)
+        signup = SignUp.objects.select_for_update(of=("self",)).select_related("volunteer__user").get(pk=signup.pk)
         if signup.status != Status.PENDING:
             raise Conflict(_("This sign-up is not awaiting approval."))
         now = timezone.now()

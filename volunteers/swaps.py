@@ -73,7 +73,9 @@ def request_swap(*, actor, signup: SignUp, colleague: Volunteer, in_return: Sign
     if error:
         raise Invalid(error, field="colleague")
     with transaction.atomic():
-        if SwapRequest.objects.select_for_update().filter(signup=signup, status=Status.PENDING).exists():
+        # The day's row is the lock: two requests for one day at once take turns.
+        SignUp.objects.select_for_update().get(pk=signup.pk)
+        if SwapRequest.objects.filter(signup=signup, status=Status.PENDING).exists():
             raise Conflict(_("You have already asked someone to take this day."))
         swap = SwapRequest.objects.create(signup=signup, requester=requester, colleague=colleague, in_return=in_return)
         if colleague.user_id:
@@ -157,7 +159,11 @@ def reassign_duty(*, actor, signup: SignUp, volunteer: Volunteer) -> SignUp:
         raise Invalid(error, field="volunteer")
     with transaction.atomic():
         list(Volunteer.objects.select_for_update().filter(pk=volunteer.pk))
-        signup = SignUp.objects.select_for_update().select_related("activity", "volunteer__user").get(pk=signup.pk)
+        signup = (
+            SignUp.objects.select_for_update(of=("self",))
+            .select_related("activity", "volunteer__user")
+            .get(pk=signup.pk)
+        )
         if signup.status != SignUp.Status.CONFIRMED:
             raise Conflict(_("This duty day is no longer yours to give."))
         previous = signup.volunteer

@@ -44,7 +44,7 @@ def link(wish: Wish) -> str:
 
 def _locked(wish: Wish) -> Wish:
     return (
-        Wish.objects.select_for_update()
+        Wish.objects.select_for_update(of=("self",))
         .select_related("community", "claimed_unit", "claimed_volunteer")
         .get(pk=wish.pk)
     )

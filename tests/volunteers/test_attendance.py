@@ -112,13 +112,17 @@ def test_hours_and_person_times_come_from_attendance_never_from_sign_ups(serving
     assert stats.turnout(**window) == stats.Turnout(person_times=1, hours=Decimal("2.00"))
 
 
-def test_turnout_counts_check_ins_in_the_half_open_period_and_the_communities_given(serving, timed, booked, member, start):
+def test_turnout_counts_check_ins_in_the_half_open_period_and_the_communities_given(
+    serving, timed, booked, member, start
+):
     scan(member, timed, start)
     scan(member, timed, start + timedelta(hours=1), out=True)
     at = Attendance.objects.get().checked_in_at
     assert stats.turnout(start=at, end=at + timedelta(seconds=1)).person_times == 1
     assert stats.turnout(start=at - timedelta(hours=1), end=at).person_times == 0
-    assert stats.turnout(start=at, end=at + timedelta(hours=1), communities=[serving.community.pk]).hours == Decimal("1.00")
+    assert stats.turnout(start=at, end=at + timedelta(hours=1), communities=[serving.community.pk]).hours == Decimal(
+        "1.00"
+    )
     community_qs = type(serving.community).objects.filter(pk=serving.other_community.pk)
     assert stats.turnout(start=at, end=at + timedelta(hours=1), communities=community_qs).person_times == 0
 

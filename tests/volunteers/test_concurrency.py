@@ -95,7 +95,9 @@ def test_one_cancellation_racing_new_sign_ups_frees_exactly_one_place_for_the_fi
 def test_one_person_signing_up_for_two_overlapping_activities_at_once_gets_one(serving):
     first = ActivityFactory(community=serving.community)
     second = ActivityFactory(
-        community=serving.community, starts_at=first.starts_at + timedelta(hours=1), ends_at=first.ends_at + timedelta(hours=1)
+        community=serving.community,
+        starts_at=first.starts_at + timedelta(hours=1),
+        ends_at=first.ends_at + timedelta(hours=1),
     )
     [volunteer] = crowd(serving, 1)
 

@@ -53,7 +53,12 @@ def month(serving, unit_staff):
     )
     SignUpFactory(activity=busy, volunteer=regulars[0])
     rule = DutyRule.objects.create(
-        unit=unit, community=community, per_weekday=10, starts_on=FEBRUARY[0], ends_on=FEBRUARY[1], created_by=unit_staff
+        unit=unit,
+        community=community,
+        per_weekday=10,
+        starts_on=FEBRUARY[0],
+        ends_on=FEBRUARY[1],
+        created_by=unit_staff,
     )
     return {"rule": rule, "regulars": regulars, "mwf": mwf, "on_leave": on_leave, "weekends": weekends}
 
@@ -122,14 +127,23 @@ def test_comparable_people_end_within_one_shift_of_each_other(month, unit_staff)
 def test_those_with_fewer_hours_served_are_chosen_first(serving, unit_staff):
     unit = serving.unit
     veteran, newcomer = VolunteerFactory(unit=unit, name="老"), VolunteerFactory(unit=unit, name="新")
-    old = ActivityFactory(community=serving.community, starts_at=local(date(2027, 1, 5), time(9)), ends_at=local(date(2027, 1, 5), time(12)))
+    old = ActivityFactory(
+        community=serving.community,
+        starts_at=local(date(2027, 1, 5), time(9)),
+        ends_at=local(date(2027, 1, 5), time(12)),
+    )
     signup = SignUpFactory(activity=old, volunteer=veteran, status=SignUp.Status.ATTENDED)
     Attendance.objects.create(
         signup=signup, activity=old, volunteer=veteran, community=serving.community, unit=unit,
         checked_in_at=old.starts_at, checked_out_at=old.ends_at, hours=Decimal(3), check_in_method="organiser",
     )  # fmt: skip
     rule = DutyRule.objects.create(
-        unit=unit, community=serving.community, per_weekday=1, weekends_everyone=False, starts_on=date(2027, 2, 1), ends_on=date(2027, 2, 2)
+        unit=unit,
+        community=serving.community,
+        per_weekday=1,
+        weekends_everyone=False,
+        starts_on=date(2027, 2, 1),
+        ends_on=date(2027, 2, 2),
     )
     roster.generate_roster(actor=unit_staff, rule=rule, start=rule.starts_on, end=rule.ends_on)
     days = duty(rule)
@@ -166,7 +180,9 @@ def test_a_freed_place_is_filled_by_a_second_run(month, unit_staff):
     assert duty(rule)[date(2027, 2, 1)] - before == left_out
 
 
-def test_the_generator_issues_the_same_number_of_queries_for_twice_the_people(serving, unit_staff, django_assert_max_num_queries):
+def test_the_generator_issues_the_same_number_of_queries_for_twice_the_people(
+    serving, unit_staff, django_assert_max_num_queries
+):
     def rule_for(people: int):
         unit = UnitFactory(district=serving.district)
         unit_registered(unit, serving.community)
@@ -194,10 +210,13 @@ def test_spread_over_the_units_communities_the_quota_is_split(serving, unit_staf
     unit_registered(serving.unit, serving.sibling_community)
     for _ in range(10):
         VolunteerFactory(unit=serving.unit)
-    rule = DutyRule.objects.create(unit=serving.unit, per_weekday=5, weekends_everyone=False, starts_on=date(2027, 2, 1), ends_on=date(2027, 2, 2))
+    rule = DutyRule.objects.create(
+        unit=serving.unit, per_weekday=5, weekends_everyone=False, starts_on=date(2027, 2, 1), ends_on=date(2027, 2, 2)
+    )
     roster.generate_roster(actor=unit_staff, rule=rule, start=rule.starts_on, end=rule.ends_on)
     sizes = sorted(
-        (timezone.localdate(a.starts_at).day, a.community_id, a.signups.count()) for a in Activity.objects.filter(rule=rule)
+        (timezone.localdate(a.starts_at).day, a.community_id, a.signups.count())
+        for a in Activity.objects.filter(rule=rule)
     )
     assert sorted((day, n) for day, _c, n in sizes) == [(1, 2), (1, 3), (2, 2), (2, 3)]
     # The remainder rotates: the community short on Monday is not short on Tuesday.

@@ -78,7 +78,9 @@ def test_an_overlapping_sign_up_of_one_person_is_refused(serving, activity, memb
 
 def test_back_to_back_activities_do_not_overlap(serving, activity, member):
     signups.sign_up(actor=member.user, activity=activity)
-    after = ActivityFactory(community=serving.community, starts_at=activity.ends_at, ends_at=activity.ends_at + timedelta(hours=1))
+    after = ActivityFactory(
+        community=serving.community, starts_at=activity.ends_at, ends_at=activity.ends_at + timedelta(hours=1)
+    )
     assert signups.sign_up(actor=member.user, activity=after).status == Status.CONFIRMED
 
 
@@ -160,7 +162,10 @@ def test_no_shows_older_than_the_window_are_forgiven(serving, member, settings):
     long_ago = timezone.now() - timedelta(days=40)
     old = ActivityFactory(community=serving.community, starts_at=long_ago, ends_at=long_ago + timedelta(hours=2))
     SignUpFactory(activity=old, volunteer=member, status=Status.NO_SHOW)
-    assert signups.sign_up(actor=member.user, activity=ActivityFactory(community=serving.community)).status == Status.CONFIRMED
+    assert (
+        signups.sign_up(actor=member.user, activity=ActivityFactory(community=serving.community)).status
+        == Status.CONFIRMED
+    )
 
 
 def test_an_approved_sign_up_joins_the_waitlist_when_the_places_are_gone(serving, community_worker, member):
