@@ -150,6 +150,8 @@ def is_claimant(user, wish: Wish) -> bool:
 
 def fulfil_wish(*, actor, wish: Wish, note: str, files) -> Wish:
     """The claimant says it is done, with at least one photo (validated before anything is written)."""
+    # Read afresh: who claimed it is what decides, not what the caller's copy says.
+    wish = Wish.objects.select_related("claimed_volunteer").get(pk=wish.pk)
     if not is_claimant(actor, wish):
         raise Forbidden(_("Only whoever claimed the wish fulfils it."))
     files = list(files or [])
@@ -158,7 +160,7 @@ def fulfil_wish(*, actor, wish: Wish, note: str, files) -> Wish:
     processed = photos.prepare(files)
     with transaction.atomic():
         wish = _locked(wish)
-        if wish.status != Status.CLAIMED:
+        if wish.status != Status.CLAIMED or not is_claimant(actor, wish):
             raise Conflict(_("This wish is not waiting to be fulfilled."))
         now = timezone.now()
         wish.status, wish.fulfilled_at, wish.fulfilment_note = Status.FULFILLED, now, (note or "").strip()
