@@ -125,7 +125,10 @@ def test_a_certificate_states_the_hours_and_service_in_the_community_and_is_numb
     labels = [str(Activity.Kind.CLEANING.label), str(Activity.Kind.PUBLICITY.label)]
     assert all(label in first.content for label in labels), first.content
     year = timezone.localdate().year
-    assert (first.number, second.number) == (f"{year}{serving.community.code}-0001", f"{year}{serving.community.code}-0002")
+    assert (first.number, second.number) == (
+        f"{year}{serving.community.code}-0001",
+        f"{year}{serving.community.code}-0002",
+    )
 
 
 def test_no_certificate_without_hours_there_and_none_for_strangers(serving, member, jgsw_staff):
@@ -165,7 +168,9 @@ def test_a_person_with_no_role_keeps_no_profile(stranger):
 
 
 def test_the_leave_dates_are_days(serving, member):
-    leave = registration.add_leave(actor=member.user, volunteer=member, starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 3))
+    leave = registration.add_leave(
+        actor=member.user, volunteer=member, starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 3)
+    )
     assert leave.volunteer == member
     other = person(Role.VOLUNTEER, None)
     assert VolunteerFactory(user=other).leaves.count() == 0

@@ -29,7 +29,9 @@ def sweep(at):
 
 
 def subjects(user) -> list[str]:
-    return list(Notification.objects.filter(recipient=user, channel="in_app").order_by("id").values_list("subject", flat=True))
+    return list(
+        Notification.objects.filter(recipient=user, channel="in_app").order_by("id").values_list("subject", flat=True)
+    )
 
 
 def test_the_day_before_reminder_is_sent_once_and_the_two_hour_one_once(booked, member, start):
@@ -70,7 +72,9 @@ def test_reminders_of_many_sign_ups_take_a_fixed_number_of_queries(serving, star
     from accounts.models import Role
     from tests.factories import VolunteerFactory, person
 
-    activity = ActivityFactory(community=serving.community, starts_at=start, ends_at=start + timedelta(hours=2), capacity=50)
+    activity = ActivityFactory(
+        community=serving.community, starts_at=start, ends_at=start + timedelta(hours=2), capacity=50
+    )
     for _ in range(30):
         volunteer = VolunteerFactory(user=person(Role.VOLUNTEER, None), unit=serving.unit)
         SignUpFactory(activity=activity, volunteer=volunteer, confirmed_at=start - timedelta(days=5))

@@ -102,7 +102,9 @@ def test_only_the_communitys_workers_rate(wish, qimingli_worker, jgsw_staff, com
             wishes.rate_wish(actor=actor, wish=wish, satisfaction="satisfied")
 
 
-def test_the_residents_phone_is_for_the_communitys_workers_alone(wish, qimingli_worker, jgsw_staff, street_staff, leader):
+def test_the_residents_phone_is_for_the_communitys_workers_alone(
+    wish, qimingli_worker, jgsw_staff, street_staff, leader
+):
     assert wishes.can_see_resident(qimingli_worker, wish)
     for user in (jgsw_staff, street_staff, leader):
         assert not wishes.can_see_resident(user, wish)
