@@ -281,6 +281,7 @@ class HoursForm(forms.Form):
         ("community", _("community")),
         ("street", _("street")),
         ("volunteer", _("volunteer")),
+        ("week", _("week")),
     ]
     start = DateField(label=_("from"), required=False)
     end = DateField(label=_("to"), required=False)
@@ -292,8 +293,8 @@ class HoursForm(forms.Form):
             return data
         today = timezone.localdate()
         data["end"] = data.get("end") or today
-        # The default period: this week so far (Monday to today).
-        data["start"] = data.get("start") or data["end"] - timedelta(days=data["end"].weekday())
+        # The default period: four weeks, this one (so far) and the three before it.
+        data["start"] = data.get("start") or data["end"] - timedelta(days=data["end"].weekday() + 21)
         data["group"] = data.get("group") or "unit"
         if data["start"] > data["end"]:
             self.add_error("start", _("The start of the period is after its end."))

@@ -162,9 +162,9 @@ class _People:
         self.shifts[pk] += 1
 
 
-def generate_roster(*, actor, rule: DutyRule, start: date, end: date) -> RosterResult:
-    """Fill ``start`` … ``end`` (within the rule's dates; days whose shift has begun are left as
-    they are) fairly, report the gaps exactly, and tell the organisers and the people."""
+def generate_roster(*, actor, rule: DutyRule, start: date, end: date, now: datetime | None = None) -> RosterResult:
+    """Fill ``start`` … ``end`` (within the rule's dates; days whose shift has begun by ``now`` are
+    left as they are) fairly, report the gaps exactly, and tell the organisers and the people."""
     if not can_manage_rule(actor, rule):
         raise Forbidden(_("Only the unit's staff make its duty roster."))
     if start is None or end is None or end < start:
@@ -174,7 +174,7 @@ def generate_roster(*, actor, rule: DutyRule, start: date, end: date) -> RosterR
         raise Invalid(_("The period lies outside the rule's dates."), field="start")
     if (end - start).days >= MAX_DAYS:
         raise Invalid(_("At most %(days)s days at a time.") % {"days": MAX_DAYS}, field="end")
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         # Two organisers generating at once take turns: the second tops up what the first made.
         rule = DutyRule.objects.select_for_update().select_related("unit").get(pk=rule.pk)

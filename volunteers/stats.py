@@ -84,7 +84,20 @@ GROUPS = {
 
 
 def hours_by(attendance: QuerySet, *, group: str, start: datetime, end: datetime, limit: int | None = None):
-    """Person-times, hours and distinct people per volunteer, unit, community or street, most hours first."""
+    """Person-times, hours and distinct people per volunteer, unit, community, street, most hours
+    first; or per week (Monday, local time), oldest first."""
+    if group == "week":
+        return [
+            HoursRow(
+                key=row["week"],
+                code=timezone.localdate(row["week"]).isoformat(),
+                name=timezone.localdate(row["week"]).isoformat(),
+                person_times=row["person_times"],
+                hours=row["hours"],
+                people=row["people"],
+            )
+            for row in weekly(attendance, start=start, end=end, people=True)
+        ]
     key, code, name = GROUPS[group]
     rows = (
         attendance.filter(checked_in_at__gte=start, checked_in_at__lt=end)
@@ -109,13 +122,17 @@ def hours_by(attendance: QuerySet, *, group: str, start: datetime, end: datetime
     ]
 
 
-def weekly(attendance: QuerySet, *, start: datetime, end: datetime) -> list[dict]:
-    """Person-times and hours per week (weeks start on Monday, local time), oldest first."""
+def weekly(attendance: QuerySet, *, start: datetime, end: datetime, people: bool = False) -> list[dict]:
+    """Person-times and hours (and, with ``people``, distinct people) per week (weeks start on
+    Monday, local time), oldest first."""
+    counts = {"person_times": Count("pk"), "hours": Coalesce(Sum("hours"), ZERO)}
+    if people:
+        counts["people"] = Count("volunteer_id", distinct=True)
     return list(
         attendance.filter(checked_in_at__gte=start, checked_in_at__lt=end)
         .annotate(week=TruncWeek("checked_in_at"))
         .values("week")
-        .annotate(person_times=Count("pk"), hours=Coalesce(Sum("hours"), ZERO))
+        .annotate(**counts)
         .order_by("week")
     )
 

@@ -10,6 +10,7 @@ from accounts.demo import seed_demo_users
 from districts.demo import seed_demo_geography
 from inspections.demo import seed_categories, seed_findings
 from inspections.models import Finding
+from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             seed_demo_geography()
             accounts = seed_demo_users(password=password)
             seed_categories()
+            accounts += seed_volunteers(password=password)
         self.stdout.write(f"password\t{password}")
         for account in accounts:
             self.stdout.write(f"{account.username}\t{account.role}\t{account.scope_code}")
