@@ -28,6 +28,18 @@ ACTIVITY_FIELDS = {
 }
 
 
+def valid_body(serving) -> dict:
+    return {
+        "title": "x",
+        "community": serving.community.code,
+        "kind": "other",
+        "starts_at": "2030-01-01T09:00:00+08:00",
+        "ends_at": "2030-01-01T10:00:00+08:00",
+        "place": "x",
+        "capacity": 1,
+    }
+
+
 def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
@@ -62,8 +74,7 @@ def test_an_organiser_creates_an_activity(serving, community_worker):
 
 
 def test_creating_is_403_for_a_volunteer_and_400_in_another_community(serving, member, other_community_worker):
-    body = {"title": "x", "community": serving.community.code, "kind": "other", "starts_at": "2030-01-01T09:00:00+08:00",
-            "ends_at": "2030-01-01T10:00:00+08:00", "place": "x", "capacity": 1}  # fmt: skip
+    body = valid_body(serving)
     assert api(member.user).post("/api/v1/volunteers/activities/", body, format="json").status_code == 403
     response = api(other_community_worker).post("/api/v1/volunteers/activities/", body, format="json")
     assert response.status_code == 400 and "community" in response.json()
@@ -81,8 +92,7 @@ def test_creating_is_403_for_a_volunteer_and_400_in_another_community(serving, m
     ],
 )
 def test_bad_input_to_create_is_a_400_and_writes_nothing(serving, community_worker, body):
-    base = {"title": "x", "community": serving.community.code, "kind": "other", "starts_at": "2030-01-01T09:00:00+08:00",
-            "ends_at": "2030-01-01T10:00:00+08:00", "place": "x", "capacity": 1}  # fmt: skip
+    base = valid_body(serving)
     response = api(community_worker).post("/api/v1/volunteers/activities/", {**base, **body}, format="json")
     assert response.status_code == 400
     from volunteers.models import Activity

@@ -66,9 +66,8 @@ def test_a_code_from_three_minutes_ago_is_refused_and_last_minutes_is_accepted(t
 
 def test_the_code_of_one_activity_does_not_open_another(serving, timed, booked, member, start):
     other = ActivityFactory(community=serving.community, starts_at=start, ends_at=start + timedelta(hours=2))
-    with time_machine.travel(start, tick=False):
-        with pytest.raises(Invalid):
-            attendance.check_in(actor=member.user, activity=timed, code=attendance.checkin_code(other))
+    with time_machine.travel(start, tick=False), pytest.raises(Invalid):
+        attendance.check_in(actor=member.user, activity=timed, code=attendance.checkin_code(other))
 
 
 def test_checking_in_without_a_sign_up_is_refused(timed, member, start):
@@ -89,9 +88,8 @@ def test_hours_stop_at_the_end_of_the_activity(timed, booked, member, start):
 
 
 def test_only_the_organisers_check_someone_in(timed, booked, member, other_community_worker, start):
-    with time_machine.travel(start, tick=False):
-        with pytest.raises(Forbidden):
-            attendance.check_in(actor=other_community_worker, activity=timed, volunteer=member)
+    with time_machine.travel(start, tick=False), pytest.raises(Forbidden):
+        attendance.check_in(actor=other_community_worker, activity=timed, volunteer=member)
 
 
 def test_the_organiser_checks_in_and_out_and_everyone_out_at_once(timed, booked, member, community_worker, start):
@@ -154,6 +152,5 @@ def test_the_organiser_puts_a_no_show_right_within_a_week(timed, booked, member,
     booked.refresh_from_db()
     assert booked.status == Status.ATTENDED and row.checked_in_at == start
     assert Attendance.objects.get().hours == Decimal("2.00")
-    with time_machine.travel(start + timedelta(days=8), tick=False):
-        with pytest.raises(Invalid):
-            attendance.check_out(actor=community_worker, activity=timed, volunteer=member)
+    with time_machine.travel(start + timedelta(days=8), tick=False), pytest.raises(Invalid):
+        attendance.check_out(actor=community_worker, activity=timed, volunteer=member)

@@ -73,9 +73,10 @@ def test_qimingli_benches_were_adopted_by_the_offices_administration_centre(prin
     ("username", "urls"),
     [
         ("volunteer-jianxin-01", ["/volunteers/", "/volunteers/me/hours/", "/volunteers/profile/", "/volunteers/wishes/"]),
-        ("community-qimingli", ["/volunteers/activities/", "/volunteers/registrations/", "/volunteers/people/",
-                                "/volunteers/wishes/", "/volunteers/service/", "/volunteers/roster/"]),
-        ("unit-jwjw", ["/volunteers/roster/", "/volunteers/people/", "/volunteers/service/", "/volunteers/activities/"]),
+        ("community-qimingli", ["/volunteers/activities/", "/volunteers/registrations/", "/volunteers/people/"]),
+        ("community-qimingli", ["/volunteers/wishes/", "/volunteers/service/"]),
+        ("community-jianxin", ["/volunteers/roster/"]),
+        ("unit-jwjw", ["/volunteers/roster/", "/volunteers/people/", "/volunteers/service/"]),
         ("unit-jgsw", ["/volunteers/wishes/", "/volunteers/registrations/"]),
         ("leader", ["/volunteers/service/", "/volunteers/activities/", "/volunteers/wishes/"]),
         ("street-ganshiqiao", ["/volunteers/service/", "/volunteers/people/"]),

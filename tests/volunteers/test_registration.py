@@ -144,7 +144,7 @@ def test_the_calendar_feed_holds_the_persons_activities_and_not_the_cancelled(se
     SignUpFactory(activity=coming, volunteer=member)
     dropped = ActivityFactory(community=serving.community, title="已取消的活动")
     SignUpFactory(activity=dropped, volunteer=member, status=SignUp.Status.CANCELLED)
-    events = [c for c in Calendar.from_ical(calendar.feed(member)).walk("VEVENT")]
+    events = list(Calendar.from_ical(calendar.feed(member)).walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == ["文明劝导"]
     assert events[0].decoded("dtstart") == coming.starts_at.replace(microsecond=0)
     assert events[0]["uid"].startswith("signup-")

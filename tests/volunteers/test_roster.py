@@ -8,7 +8,7 @@ Thursday has nine people (eight in the leave week): the quota cannot be met ther
 days, exactly, are the gaps.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest

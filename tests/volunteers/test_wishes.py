@@ -1,4 +1,7 @@
-"""Micro-wishes: 居民点单 → 社区下单 → 单位/党员接单 → fulfilled with a photo → rated; the resident's phone stays in the community."""
+"""Micro-wishes: 居民点单 → 社区下单 → 单位/党员接单 → fulfilled with a photo → rated.
+
+The resident's phone stays in the community.
+"""
 
 import pytest
 
