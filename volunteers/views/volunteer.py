@@ -23,6 +23,10 @@ from web.errors import Conflict, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
 
 
+#: How many coming duty days the volunteer's page lists.
+DUTY_SHOWN = 5
+
+
 def home(request):
     """A volunteer's page; staff land on the activities they organise or read."""
     if not request.user.is_authenticated:
@@ -63,7 +67,9 @@ def home(request):
         {
             "volunteer": volunteer,
             "signups": [s for s in signups if not (s.activity.is_duty and s.status == SignUp.Status.CONFIRMED)],
-            "duty": duty,
+            # The next few duty days; the rest are on the calendar feed.
+            "duty": duty[:DUTY_SHOWN],
+            "duty_more": max(len(duty) - DUTY_SHOWN, 0),
             "swap_form": SwapForm(colleagues=colleagues, their_days=their_days) if duty and volunteer.unit_id else None,
             "asked": asked,
             "waiting": waiting,
