@@ -264,7 +264,7 @@ def _history(communities: dict, volunteers: dict) -> None:
                 kind=kind,
                 starts_at=_local(day, start),
                 ends_at=_local(day, end),
-                place=f"{community.name}{place}",
+                place=place,
                 capacity=capacity,
                 description="服从社区安排，自备饮用水；清理纸屑、烟头、小广告，规范非机动车停放。",
                 organiser=organisers.get(community.pk),

@@ -21,7 +21,7 @@ ITEMS = [
     Page("volunteers:profile", _("My profile"), VOLUNTEER, order=62),
     Page("volunteers:activities", _("Volunteer activities"), READERS, order=63, covers=("volunteers:activit*",)),
     Page("volunteers:registrations", _("Registrations"), ORGANISERS, order=64, covers=("volunteers:registration*",)),
-    Page("volunteers:people", _("Volunteers"), READERS, order=65, covers=("volunteers:person*",)),
+    Page("volunteers:people", _("Volunteer list"), READERS, order=65, covers=("volunteers:person*",)),
     Page("volunteers:roster", _("Duty roster"), READERS, order=66, covers=("volunteers:rule*", "volunteers:duty*")),
     Page("volunteers:wishes", _("Micro-wishes"), (*READERS, Role.VOLUNTEER), order=67, covers=("volunteers:wish*",)),
     Page("volunteers:hours", _("Service hours"), READERS, order=68),

@@ -48,7 +48,7 @@ urlpatterns = [
     path("volunteers/roster/", organisation.roster_page, name="roster"),
     path("volunteers/roster/rules/new/", organisation.rule_new, name="rule_new"),
     path("volunteers/roster/rules/<int:pk>/generate/", organisation.roster_generate, name="roster_generate"),
-    path("volunteers/roster/duty/<int:pk>/reassign/", organisation.duty_reassign, name="duty_reassign"),
+    path("volunteers/roster/reassign/", organisation.duty_reassign, name="duty_reassign"),
     # Micro-wishes.
     path("volunteers/wishes/", wishes.wish_list, name="wishes"),
     path("volunteers/wishes/new/", wishes.wish_new, name="wish_new"),

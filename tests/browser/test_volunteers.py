@@ -15,8 +15,8 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 def shown(hours) -> str:
-    """Hours as the pages print them (``floatformat:"-2"``): 2, 1.5 → 1.50."""
-    return str(int(hours)) if hours == int(hours) else f"{hours:.2f}"
+    """Hours as the pages print them (``floatformat:2``)."""
+    return f"{hours:.2f}"
 
 
 def test_a_volunteer_signs_up_on_a_phone_is_checked_in_and_out_and_sees_the_hours(

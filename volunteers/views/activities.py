@@ -148,6 +148,7 @@ def activity_detail(request, pk: int):
                 "call_off_form": CallOffForm(),
                 "capacity_form": CapacityForm(initial={"capacity": activity.capacity}),
                 "open_rows": sum(1 for s in roll if s.row and not s.row.checked_out_at),
+                "code_shown": not activity.cancelled_at and now <= activity.ends_at + rules.CHECKOUT_CLOSES_AFTER,
             }
         )
     return render(request, "volunteers/activity_detail.html", context)

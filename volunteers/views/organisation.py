@@ -319,6 +319,7 @@ def roster_page(request):
             "period_form": PeriodForm(initial={"start": max(first, timezone.localdate()), "end": last}),
             "people_of": people_of,
             "coverage": stats.coverage(rules_in, start=first, end=last),
+            "now": timezone.now(),
         },
     )
 
@@ -383,7 +384,12 @@ def roster_generate(request, pk: int):
 
 @staff_only
 @require_POST
-def duty_reassign(request, pk: int):
+def duty_reassign(request):
+    """The unit's staff give one person's duty day to another of the unit's people."""
+    try:
+        pk = int(request.POST.get("signup", ""))
+    except ValueError:
+        pk = 0
     signup = found(
         SignUp.objects.filter(activity__rule__in=DutyRule.objects.visible_to(request.user))
         .select_related("activity", "volunteer")

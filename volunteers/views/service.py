@@ -19,7 +19,11 @@ def _query(request):
     form = HoursForm(clean_params(request.GET))
     if not form.is_valid():
         return form, None
-    return form, form.cleaned_data
+    data = form.cleaned_data
+    # Shown again with the period it resolved to, so the inputs say what is counted.
+    shown = HoursForm({"start": data["start"].isoformat(), "end": data["end"].isoformat(), "group": data["group"]})
+    shown.is_valid()
+    return shown, data
 
 
 @staff_only

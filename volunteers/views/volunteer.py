@@ -22,7 +22,6 @@ from volunteers.views.common import found, perform, volunteer_only
 from web.errors import Conflict, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
 
-
 #: How many coming duty days the volunteer's page lists.
 DUTY_SHOWN = 5
 
@@ -40,7 +39,11 @@ def home(request):
         return profile(request)
     now = timezone.now()
     signups = list(selectors.upcoming_signups(volunteer, now))
+    # The cards show each activity's places: counted for all of them in one query.
+    counted = Activity.objects.filter(pk__in=[s.activity_id for s in signups]).with_counts().in_bulk()
     for signup in signups:
+        signup.activity.signed_up = counted[signup.activity_id].signed_up
+        signup.activity.waitlisted = counted[signup.activity_id].waitlisted
         signup.position = waitlist_position(signup)
         signup.can_cancel = (
             signup.status in SignUp.HOLDING
