@@ -169,10 +169,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "volunteer-sweep": {"task": "volunteers.tasks.sweep", "schedule": timedelta(minutes=1)},
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "deliver-outbox": {"task": "notifications.tasks.deliver_due", "schedule": timedelta(minutes=1)},
     "enforce-deadlines": {"task": "inspections.tasks.enforce_deadlines", "schedule": timedelta(minutes=1)},
-    "volunteer-sweep": {"task": "volunteers.tasks.sweep", "schedule": timedelta(minutes=1)},
 }
 
 # The deadline ladder (inspections.deadlines): a reminder this long before the deadline; at the

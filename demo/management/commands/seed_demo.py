@@ -66,8 +66,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_demo_geography()
             accounts = seed_demo_users(password=password)
-            seed_categories()
             accounts += seed_volunteers(password=password)
+            seed_categories()
         self.stdout.write(f"password\t{password}")
         for account in accounts:
             self.stdout.write(f"{account.username}\t{account.role}\t{account.scope_code}")
