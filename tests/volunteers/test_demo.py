@@ -73,7 +73,7 @@ def test_qimingli_benches_were_adopted_by_the_offices_administration_centre(prin
     ("username", "urls"),
     [
         ("volunteer-jianxin-01", ["/volunteers/", "/volunteers/me/hours/", "/volunteers/profile/"]),
-        ("volunteer-qimingli-01", ["/volunteers/wishes/"]),
+        ("volunteer-jianxin-02", ["/volunteers/wishes/"]),
         ("community-qimingli", ["/volunteers/activities/", "/volunteers/registrations/", "/volunteers/people/"]),
         ("community-qimingli", ["/volunteers/wishes/", "/volunteers/service/"]),
         ("community-jianxin", ["/volunteers/roster/"]),
