@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,9 @@ def registrations(request):
     state = request.GET.get("status", "")
     if state in Registration.Status.values:
         rows = rows.filter(status=state)
-    rows = rows.order_by("status", "-requested_at", "-id")
+    # Those awaiting a decision first: they are what the page is for.
+    waiting = Case(When(status=Registration.Status.PENDING, then=0), default=1)
+    rows = rows.order_by(waiting, "-requested_at", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     units = _my_units(request.user)
     return render(
