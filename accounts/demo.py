@@ -8,7 +8,8 @@ Usernames are ASCII and say who the person is:
 - ``streetleader-<street>`` (the street office's leader, who reads its dashboard) for every street;
 - ``community-<community>``, ``communityleader-<community>`` and ``grid-<community>`` (the
   community's first cell) for the four communities of the newspaper report, e.g. ``grid-qimingli``;
-- ``unit-cgj`` and ``unit-jgsw``: staff of 区城管局 and 区机关事务服务中心;
+- ``unit-cgj``, ``unit-jgsw`` and ``unit-jwjw``: staff of 区城管局, 区机关事务服务中心 and 区纪委监委
+  (its organ party committee, which organises the commission's volunteer service);
 - ``volunteer``.
 """
 
@@ -42,7 +43,7 @@ STREET_SLUGS = {
     "陡沟": "dougou",
 }
 COMMUNITY_SLUGS = {"乐山小区": "leshan", "启明里": "qimingli", "建新": "jianxin", "舜华": "shunhua"}
-UNIT_STAFF_UNITS = ("CGJ", "JGSW")
+UNIT_STAFF_UNITS = ("CGJ", "JGSW", "JWJW")
 
 _SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡"
 _GIVEN_NAMES = (

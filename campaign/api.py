@@ -36,9 +36,10 @@ class DashboardQuery(serializers.Serializer):
         return attrs
 
 
+@extend_schema(tags=[_("Dashboard")])
 class DashboardView(APIView):
     @extend_schema(
-        summary="The leaders' dashboard: cards, rankings, red list, series, for your scope",
+        summary=_("The leaders' dashboard: cards, rankings, red list, series, for your scope"),
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="first day (included)"),
             OpenApiParameter("to", OpenApiTypes.DATE, description="last day (included)"),

@@ -171,6 +171,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "volunteer-sweep": {"task": "volunteers.tasks.sweep", "schedule": timedelta(minutes=1)},
     "heartbeat": {"task": "config.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "deliver-outbox": {"task": "notifications.tasks.deliver_due", "schedule": timedelta(minutes=1)},
     "enforce-deadlines": {"task": "inspections.tasks.enforce_deadlines", "schedule": timedelta(minutes=1)},
@@ -183,6 +184,12 @@ CELERY_BEAT_SCHEDULE = {
 # deadline the finding is overdue; this long after it, escalated to the district.
 DEADLINE_REMIND_BEFORE = timedelta(hours=float(os.environ.get("DEADLINE_REMIND_BEFORE_HOURS", "2")))
 DEADLINE_ESCALATE_AFTER = timedelta(hours=float(os.environ.get("DEADLINE_ESCALATE_AFTER_HOURS", "24")))
+
+# The volunteer service (volunteers.rules): sign-ups close this long before the start for
+# cancelling; this many no-shows in the window make a person's sign-ups need approval.
+VOLUNTEER_CANCEL_CUTOFF = timedelta(hours=float(os.environ.get("VOLUNTEER_CANCEL_CUTOFF_HOURS", "2")))
+VOLUNTEER_NO_SHOW_LIMIT = int(os.environ.get("VOLUNTEER_NO_SHOW_LIMIT", "3"))
+VOLUNTEER_NO_SHOW_WINDOW = timedelta(days=int(os.environ.get("VOLUNTEER_NO_SHOW_WINDOW_DAYS", "180")))
 
 # --- Notifications (the outbox) ------------------------------------------------------------
 
@@ -299,6 +306,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets of the same field name in several apps, each with its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "FindingStatusEnum": "inspections.models.Finding.Status",
+        "FindingEventKindEnum": "inspections.models.FindingEvent.Kind",
+        "ActivityKindEnum": "volunteers.models.activities.Activity.Kind",
+        "SignUpStatusEnum": "volunteers.models.activities.SignUp.Status",
+        "WishStatusEnum": "volunteers.models.wishes.Wish.Status",
+    },
 }
 
 # --- Security ------------------------------------------------------------------------------

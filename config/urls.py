@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("oversight.api")),
     path("api/v1/", include("campaign.api")),
     path("api/v1/", include("inspections.api_urls")),
+    path("api/v1/volunteers/", include("volunteers.api")),
     path("open311/v2/", include("open311.urls")),
     path("", include("notifications.urls")),
     path("oversight/", include("oversight.urls")),

@@ -179,3 +179,63 @@ def image_bytes(
 def photo(name: str = "photo.jpg", **kwargs) -> SimpleUploadedFile:
     fmt = {"png": "PNG", "webp": "WEBP"}.get(name.rsplit(".", 1)[-1].lower(), "JPEG")
     return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=f"image/{fmt.lower()}")
+
+
+# --- volunteers ----------------------------------------------------------------------------
+
+from volunteers.models import Activity, Registration, SignUp, Volunteer  # noqa: E402
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """A volunteer without a login; give ``user`` for one who signs up themself."""
+
+    class Meta:
+        model = Volunteer
+
+    name = factory.Sequence(lambda n: f"志愿者{n}")
+    phone = factory.Sequence(lambda n: f"1390531{n % 10000:04d}")
+    is_party_member = True
+
+
+def registered(volunteer: Volunteer, community, *, status=Registration.Status.APPROVED) -> Registration:
+    """党员报到 of ``volunteer`` with ``community`` (approved unless told otherwise)."""
+    return Registration.objects.create(
+        kind=Registration.Kind.MEMBER,
+        volunteer=volunteer,
+        community=community,
+        status=status,
+        decided_at=None if status == Registration.Status.PENDING else timezone.now(),
+    )
+
+
+def unit_registered(unit, community, *, status=Registration.Status.APPROVED) -> Registration:
+    """单位报到 of ``unit`` with ``community`` (approved unless told otherwise)."""
+    return Registration.objects.create(
+        kind=Registration.Kind.UNIT,
+        unit=unit,
+        community=community,
+        status=status,
+        decided_at=None if status == Registration.Status.PENDING else timezone.now(),
+    )
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """An activity tomorrow from 09:00 to 11:00 (give ``community``)."""
+
+    class Meta:
+        model = Activity
+
+    title = factory.Sequence(lambda n: f"楼道清理{n}")
+    kind = Activity.Kind.CLEANING
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    place = "社区服务中心门前"
+    capacity = 8
+
+
+class SignUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignUp
+
+    status = SignUp.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -182,7 +182,8 @@ def test_running_it_twice_creates_and_changes_nothing(printed):
 def test_the_output_is_one_tab_separated_line_per_account_and_nothing_else(printed):
     accounts = printed
     assert all(len(fields) == 3 for fields in accounts)
-    assert len({username for username, _, _ in accounts}) == len(accounts) == 69
+    # 70 logins of the roles and scopes, and 44 volunteers printed with the community they registered with.
+    assert len({username for username, _, _ in accounts}) == len(accounts) == 70 + 44
     # Every role has at least one demo login.
     assert {role for _, role, _ in accounts} == set(Role.values)
 
@@ -192,6 +193,11 @@ def test_each_printed_account_holds_exactly_the_printed_role_and_scope(printed):
         user = User.objects.get(username=username)
         [membership] = user.memberships.all()
         assert membership.role == role
+        if role == Role.VOLUNTEER and scope_code != "-":
+            # A volunteer is held in no place; the code printed is the community they registered with.
+            assert membership.scope is None
+            assert user.volunteer.registrations.get(status="approved").community.code == scope_code
+            continue
         assert (membership.scope.code if membership.scope else "-") == scope_code
         assert user.real_name and user.phone.startswith("1380531")
 

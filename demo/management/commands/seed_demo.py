@@ -13,6 +13,7 @@ from inspections.demo import seed_categories, seed_extensions, seed_findings
 from inspections.models import Finding
 from open311.demo import seed_service_questions
 from oversight.demo import seed_cases
+from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_demo_geography()
             accounts = seed_demo_users(password=password)
+            accounts += seed_volunteers(password=password)
             seed_categories()
             seed_service_questions()
         self.stderr.write(f"password: {password}")

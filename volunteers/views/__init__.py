@@ -1,0 +1,1 @@
+"""The volunteer service's pages (``volunteers.urls``), by whom they serve."""
