@@ -17,6 +17,11 @@ ALLOWED = {app: set(CHAIN[:i]) for i, app in enumerate(CHAIN)}
 ALLOWED["volunteers"] = set(CHAIN[: CHAIN.index("inspections")])
 ALLOWED["campaign"] |= {"volunteers"}
 ALLOWED["open311"] = set(CHAIN[: CHAIN.index("inspections") + 1])
+# Residents' questionnaires count as volunteer service; the dashboard reads their results.
+ALLOWED["surveys"] = ALLOWED["volunteers"] | {"volunteers"}
+ALLOWED["campaign"] |= {"surveys"}
+# The 15-minute life circle turns what a community lacks into a micro-wish or a finding.
+ALLOWED["neighbourhood"] = set(CHAIN[: CHAIN.index("inspections") + 1]) | {"volunteers"}
 OURS = set(ALLOWED) | {"demo", "config"}
 
 
