@@ -330,3 +330,11 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.street or self.district}"
+
+
+def action_line_names(category_ids: list[int]) -> dict[int, str]:
+    """Category id → the name of its action line in the active campaign (one query)."""
+    links = CategoryLink.objects.filter(
+        campaign__is_active=True, category_id__in=category_ids, action_line__isnull=False
+    ).values_list("category_id", "action_line__name")
+    return dict(links)

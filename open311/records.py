@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from districts.models import District
+from inspections import groups
 from inspections.models import Category, Finding, FindingEvent, FindingPhoto
 from open311 import privacy
 from open311.formats import timestamp
@@ -57,7 +58,8 @@ def in_words(hours: float | timedelta) -> str:
     return _("To be put right within %(duration)s.") % {"duration": duration(hours)}
 
 
-def service(category: Category) -> dict:
+def service(category: Category, group: str = "") -> dict:
+    """A category as an Open311 service; ``group`` is its action line (``inspections.groups``)."""
     return {
         "service_code": category.code,
         "service_name": category.name,
@@ -65,13 +67,14 @@ def service(category: Category) -> dict:
         "metadata": bool(category.open311_attributes.all()),
         "type": "realtime",
         "keywords": ", ".join([category.name, *category.code.split("-")]),
-        # The campaign's action lines are not part of this portal yet: no group until they are.
-        "group": "",
+        "group": group,
     }
 
 
 def service_list() -> list[dict]:
-    return [service(category) for category in services()]
+    categories = list(services())
+    names = groups.category_groups(c.pk for c in categories)
+    return [service(category, names.get(category.pk, "")) for category in categories]
 
 
 def attributes(category: Category) -> list[ServiceAttribute]:

@@ -138,3 +138,27 @@ def test_the_suffix_chooses_the_format_whatever_the_accept_header_says(client, g
     response = client.get(f"{V2}/services.xml", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert body(response, "xml").tag == "services"
+
+
+def test_a_services_group_is_its_action_line_in_the_active_campaign(client, geo, category, unit_category):
+    from datetime import date
+
+    from campaign.models import ActionLine, Campaign, CategoryLink
+
+    old = Campaign.objects.create(
+        district=geo.district,
+        name="2019年复审",
+        starts_on=date(2019, 1, 1),
+        ends_on=date(2019, 12, 31),
+        is_active=False,
+    )
+    campaign = Campaign.objects.create(
+        district=geo.district, name="2026年复审", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+    )
+    line = ActionLine.objects.create(campaign=campaign, code="A02", name="城市环境面貌提升")
+    stale = ActionLine.objects.create(campaign=old, code="A01", name="旧的攻坚行动")
+    CategoryLink.objects.create(campaign=campaign, category=category, action_line=line)
+    CategoryLink.objects.create(campaign=old, category=unit_category, action_line=stale)
+    services = {s["service_code"]: s for s in client.get(f"{V2}/services.json").json()}
+    assert services[category.code]["group"] == "城市环境面貌提升"
+    assert services[unit_category.code]["group"] == ""
