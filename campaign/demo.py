@@ -22,7 +22,8 @@ from campaign.models import ActionLine, AssessmentItem, Campaign, CategoryLink, 
 from districts import demo as geography
 from districts.models import Community, District, GridCell, Unit
 from inspections import deadlines, rollup
-from inspections.models import Category
+from inspections.demo import history
+from inspections.models import Category, Finding
 
 #: (code, name, lead unit): the seed's ten action lines, in its order.
 ACTION_LINES = (
@@ -220,6 +221,9 @@ def seed_campaign(*, rounds: bool = True) -> Campaign | None:
             )
             _mark_all(first, FIRST_FAILS[name], actor=actor, rng=rng, cell=cell)
             rounds_service.close_round(actor=actor, round_=first, now=first_at)
+            # What the first round found was put right within the day; the follow-up round shows it.
+            found = Finding.objects.filter(pk__in=first.marks.exclude(finding=None).values("finding"))
+            history.rectify_in_time(list(found.select_related("category")), rng=rng)
             second_at = now - timedelta(days=4, hours=rng.randrange(0, 6))
             second = rounds_service.start_round(
                 actor=actor,

@@ -134,11 +134,13 @@ def record_event(
     )
 
 
-def _transition(finding: Finding, action: str, *, actor, kind: str, note: str = "", fields=(), **payload) -> Finding:
+def _transition(
+    finding: Finding, action: str, *, actor, kind: str, note: str = "", fields=(), at=None, **payload
+) -> Finding:
     old = finding.status
     finding.status = TRANSITIONS[action].target
     finding.save(update_fields=["status", "updated_at", *fields])
-    event = record_event(finding, actor=actor, kind=kind, old=old, note=note, **payload)
+    event = record_event(finding, actor=actor, kind=kind, old=old, note=note, at=at, **payload)
     # Messages are outbox rows in this same transaction: committed with the change or not at all.
     notices.status_changed(finding, event)
     return finding
@@ -182,7 +184,13 @@ def dispatch_at_intake(finding: Finding, *, at: datetime) -> Finding:
     _expect(finding, *TRANSITIONS["dispatch"].sources)
     _open_ack_window(finding, at)
     return _transition(
-        finding, "dispatch", actor=None, kind=Kind.DISPATCHED, fields=ACK_WINDOW_FIELDS, **assignee_payload(finding)
+        finding,
+        "dispatch",
+        actor=None,
+        kind=Kind.DISPATCHED,
+        fields=ACK_WINDOW_FIELDS,
+        at=at,
+        **assignee_payload(finding),
     )
 
 

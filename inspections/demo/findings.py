@@ -345,6 +345,10 @@ class _Generator:
             or (self._person(Role.GRID_WORKER, cell.id) if intake == ROUTED else None)
         )
         checker = self._person(Role.STREET_STAFF, street_id) if street_id else self.supervisor
+        if checker is not None and checker == reporter and rng.random() < 0.95:
+            # A street's own report is mostly verified by the supervision team: one who checks
+            # their own report is what the dashboard's quality of closure looks for, and rare.
+            checker = self.supervisor
         assignee = self._json(
             ("unit", category.unit_id) if by_unit else (cell.id, intake),
             lambda: (

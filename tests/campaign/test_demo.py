@@ -42,3 +42,23 @@ def test_rounds_give_two_per_seed_community_the_second_a_follow_up_once(db):
     result = deadlines.sweep()
     assert (result.overdue, result.escalated) == ([], [])
     assert rollup.stored() == rollup.compute()
+
+
+def test_what_the_first_rounds_found_was_put_right_in_time(db):
+    from inspections.models import Finding, FindingPhoto
+
+    seed("--rounds")
+    first_round = Finding.objects.filter(
+        pk__in=Mark.objects.filter(round__follow_up_of__isnull=True, finding__isnull=False).values("finding")
+    )
+    assert first_round.exists()
+    closed = first_round.filter(status=Finding.Status.CLOSED)
+    # Nearly all closed on their round's day, before the deadline, each with its "after" photo.
+    assert closed.count() >= 0.8 * first_round.count()
+    assert all(f.closed_at <= f.deadline_at and not f.went_overdue() for f in closed)
+    assert FindingPhoto.objects.filter(finding__in=closed, stage="after").count() == closed.count()
+    assert [e.kind for e in closed.first().events.order_by("at", "id")][-3:] == [
+        "acknowledged",
+        "submitted",
+        "verified",
+    ]
