@@ -104,7 +104,14 @@ def table(small: dict, large: dict) -> str:
 def main() -> None:
     version = list_api.use_bench_database()
     list_api.setup()
+    import io
+
+    from django.core.management import call_command
+
     from inspections.models import Finding
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", password=os.urandom(12).hex(), verbosity=0, stdout=io.StringIO())
 
     if Finding.objects.count() > SMALL:
         print("emptying the findings of an earlier run", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 Everything comes from two sources, in a fixed number of queries whatever the number of findings:
 
-- the daily roll-up (``inspections.rollup``, ``DailyCount``) for every measure over a period:
+- the daily roll-up (``inspections.rollup``: its ``DailySubtotal`` rows) for every measure over a period:
   on-time rate, rework, went overdue, closed, time to close, quality of closure, the charts and
   the rankings;
 - live counts over open findings for "now": open, overdue (the ladder's one bound,
@@ -29,7 +29,7 @@ from campaign import scoring
 from campaign.models import ActionLine, Campaign, CategoryLink, Score
 from districts.models import Community, GridCell, Street, Unit
 from inspections import ladder, rollup
-from inspections.models import Category, DailyCount, Finding
+from inspections.models import Category, DailySubtotal, Finding
 from volunteers.stats import turnout
 
 #: The leaders: the district's, a street's, a community's; each sees the dashboard of their scope.
@@ -218,7 +218,7 @@ def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
     previous_start = start - timedelta(days=length)
     week_from, month_from = end - timedelta(days=6), end - timedelta(days=29)
 
-    counts = DailyCount.objects.visible_to(user, roles=LEADER_ROLES)
+    counts = DailySubtotal.objects.visible_to(user, roles=LEADER_ROLES)
     findings = Finding.objects.visible_to(user, roles=LEADER_ROLES)
     streets = visible_streets(user)
     communities = Community.objects.visible_to(user, roles=LEADER_ROLES)
@@ -230,13 +230,14 @@ def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
         communities = communities.filter(street=filters.street)
         cells = cells.filter(community__street=filters.street)
     counts = counts.order_by()
+    by_place = counts.filter(grain=DailySubtotal.Grain.PLACE)
 
-    # 1. One pass over the roll-up of the window (the period, the one before it, the last 30
-    # days), grouped by place, category and source but not by day: the totals, the on-time
-    # rates over 7 and 30 days, the rankings, by source and by category all come from it.
+    # 1. One pass over the roll-up's place subtotals of the window (the period, the one before
+    # it, the last 30 days), grouped by place but not by day: the totals, the on-time rates over
+    # 7 and 30 days and the rankings all come from it.
     period = Q(day__gte=start, day__lte=end)
-    window = counts.filter(day__gte=min(previous_start, month_from), day__lte=end)
-    group = ("street", "community", "responsible_unit", "category", "source")
+    window = by_place.filter(day__gte=min(previous_start, month_from), day__lte=end)
+    group = ("street", "community", "responsible_unit")
     sums = {f"t_{c}": Sum(c, filter=period) for c in rollup.COLUMNS}
     sums.update(
         week_counted=Sum("counted", filter=Q(day__gte=week_from)),
@@ -265,19 +266,26 @@ def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
         return out
 
     street_sums, community_sums, unit_sums = grouped("street"), grouped("community"), grouped("responsible_unit")
-    by_source: dict[str, int] = defaultdict(int)
-    by_category: dict = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        by_source[row["source"]] += row["t_reported"] or 0
-        if row["t_reported"] or row["t_counted"]:
-            into = by_category[row["category"]]
-            for name in ("reported", "counted", "closed_in_time"):
-                into[f"n_{name}"] += row[f"t_{name}"] or 0
+
+    # By source and by category over the period, each from its own subtotals.
+    by_source: dict[str, int] = {
+        row["source"]: row["n_reported"] or 0
+        for row in counts.filter(period, grain=DailySubtotal.Grain.SOURCE)
+        .values("source")
+        .annotate(n_reported=Sum("reported"))
+    }
+    by_category = {
+        row["category"]: row
+        for row in counts.filter(period, grain=DailySubtotal.Grain.CATEGORY)
+        .values("category")
+        .annotate(n_reported=Sum("reported"), n_counted=Sum("counted"), n_closed_in_time=Sum("closed_in_time"))
+        if row["n_reported"] or row["n_counted"]
+    }
 
     # 2. Per day of the period.
     per_day = {
         row["day"]: row
-        for row in counts.filter(period)
+        for row in by_place.filter(period)
         .values("day")
         .annotate(n_reported=Sum("reported"), n_closed=Sum("closed"), n_overdue=Sum("overdue"))
     }

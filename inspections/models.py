@@ -490,7 +490,28 @@ class DailyCountQuerySet(ScopedQuerySet):
     scope_paths = {"district": "district", "street": "street", "community": "community", "unit": "responsible_unit"}
 
 
-class DailyCount(models.Model):
+class Measures(models.Model):
+    """The roll-up's columns, one per ``inspections.rollup.MEASURES``."""
+
+    # Of the findings reported that day:
+    reported = models.PositiveIntegerField(default=0)
+    counted = models.PositiveIntegerField(default=0)
+    closed_in_time = models.PositiveIntegerField(default=0)
+    closed_late = models.PositiveIntegerField(default=0)
+    went_overdue = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    # Of what happened that day:
+    closed = models.PositiveIntegerField(default=0)
+    close_seconds = models.BigIntegerField(default=0)
+    closed_fast = models.PositiveIntegerField(default=0)
+    closed_by_reporter = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyCount(Measures):
     """One day × street × community × unit × category × source of the findings' measures (``inspections.rollup``).
 
     Written only by ``inspections.rollup``, from the findings; never edited by hand.
@@ -505,19 +526,6 @@ class DailyCount(models.Model):
     )
     category = models.ForeignKey(Category, models.CASCADE, related_name="+", verbose_name=_("category"))
     source = models.CharField(_("source"), max_length=20, choices=Finding.Source.choices)
-    # Of the findings reported that day:
-    reported = models.PositiveIntegerField(default=0)
-    counted = models.PositiveIntegerField(default=0)
-    closed_in_time = models.PositiveIntegerField(default=0)
-    closed_late = models.PositiveIntegerField(default=0)
-    went_overdue = models.PositiveIntegerField(default=0)
-    returned = models.PositiveIntegerField(default=0)
-    # Of what happened that day:
-    closed = models.PositiveIntegerField(default=0)
-    close_seconds = models.BigIntegerField(default=0)
-    closed_fast = models.PositiveIntegerField(default=0)
-    closed_by_reporter = models.PositiveIntegerField(default=0)
-    overdue = models.PositiveIntegerField(default=0)
 
     objects = DailyCountQuerySet.as_manager()
 
@@ -533,6 +541,46 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.street_id} {self.community_id} {self.category_id} {self.source}"
+
+
+class DailySubtotal(Measures):
+    """The roll-up summed over fewer dimensions, written with it by ``inspections.rollup``.
+
+    A day's full rows are as many as its combinations of place, unit, category and source
+    (thousands in a busy district); the dashboard's totals and rankings need place and unit
+    only, its charts category or source only. Each grain keeps the street and the community,
+    so the same scope applies. Never edited by hand.
+    """
+
+    class Grain(models.TextChoices):
+        PLACE = "place", _("street × community × unit")
+        CATEGORY = "category", _("street × community × category")
+        SOURCE = "source", _("street × community × source")
+
+    grain = models.CharField(_("grain"), max_length=10, choices=Grain.choices)
+    day = models.DateField(_("day"))
+    district = models.ForeignKey(District, models.CASCADE, related_name="+", verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.CASCADE, null=True, related_name="+", verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.CASCADE, null=True, related_name="+", verbose_name=_("community"))
+    responsible_unit = models.ForeignKey(
+        Unit, models.CASCADE, null=True, related_name="+", verbose_name=_("responsible unit")
+    )
+    category = models.ForeignKey(Category, models.CASCADE, null=True, related_name="+", verbose_name=_("category"))
+    source = models.CharField(_("source"), max_length=20, choices=Finding.Source.choices, blank=True)
+
+    objects = DailyCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily subtotal")
+        verbose_name_plural = _("daily subtotals")
+        indexes = [
+            models.Index(fields=["grain", "district", "day"], name="insp_dailysub_district_day"),
+            models.Index(fields=["grain", "street", "day"], name="insp_dailysub_street_day"),
+            models.Index(fields=["grain", "community", "day"], name="insp_dailysub_community_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.street_id} {self.community_id}"
 
 
 class StaleDay(models.Model):

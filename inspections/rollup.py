@@ -1,6 +1,8 @@
 """The daily roll-up of findings: one row per day × street × community × unit × category × source.
 
-The dashboard sums these rows instead of counting a million findings. Each column is one
+The dashboard sums these rows instead of counting a million findings; for its totals, rankings
+and charts it reads their subtotals (``DailySubtotal``: the same columns summed over category and
+source, over unit and source, over unit and category), written with them from the same rows. Each column is one
 ``Measure``: a condition on a finding (the ladder's and the statistics' own definitions,
 ``FindingQuerySet``), and the moment that dates it (its report, its closing, the moment it went
 overdue). The same ``MEASURES`` compute the rows, answer "which findings are behind this
@@ -27,7 +29,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import DailyCount, Finding, FindingEvent, FindingQuerySet, StaleDay
+from inspections.models import DailyCount, DailySubtotal, Finding, FindingEvent, FindingQuerySet, StaleDay
 
 Status = Finding.Status
 
@@ -35,6 +37,13 @@ Status = Finding.Status
 FAST_CLOSE = timedelta(minutes=10)
 
 GROUP = ("district", "street", "community", "responsible_unit", "category", "source")
+Grain = DailySubtotal.Grain
+#: What each subtotal keeps of ``GROUP`` (the rest is summed over: None, or "" for the source).
+GRAINS = {
+    Grain.PLACE: ("district", "street", "community", "responsible_unit"),
+    Grain.CATEGORY: ("district", "street", "community", "category"),
+    Grain.SOURCE: ("district", "street", "community", "source"),
+}
 
 
 def counted_condition() -> Q:
@@ -232,29 +241,55 @@ def compute(days: Iterable[date] | None = None) -> dict[tuple, dict[str, int]]:
     return {key: values for key, values in rows.items() if any(values.values())}
 
 
+def subtotals(rows: dict[tuple, dict[str, int]]) -> dict[tuple, dict[str, int]]:
+    """``compute``'s rows summed to each grain: {(grain, day, *GROUP with the summed-over ones empty): columns}."""
+    out: dict[tuple, dict[str, int]] = {}
+    for grain, kept in GRAINS.items():
+        for key, values in rows.items():
+            place = tuple(
+                value if name in kept else ("" if name == "source" else None)
+                for name, value in zip(GROUP, key[1:], strict=True)
+            )
+            into = out.setdefault((grain, key[0], *place), dict.fromkeys(COLUMNS, 0))
+            for column in COLUMNS:
+                into[column] += values[column]
+    return out
+
+
+def _fields() -> list[str]:
+    return [*(f"{g}_id" for g in GROUP[:-1]), "source"]
+
+
 def stored(days: Iterable[date] | None = None) -> dict[tuple, dict[str, int]]:
     """The roll-up rows as stored, in the shape ``compute`` returns."""
     rows = DailyCount.objects.all() if days is None else DailyCount.objects.filter(day__in=list(days))
-    fields = ["day", *(f"{g}_id" for g in GROUP[:-1]), "source", *COLUMNS]
-    return {
-        (r["day"], *(r[f] for f in fields[1 : len(GROUP)]), r["source"]): {c: r[c] for c in COLUMNS}
-        for r in rows.values(*fields)
-    }
+    fields = ["day", *_fields()]
+    return {tuple(r[f] for f in fields): {c: r[c] for c in COLUMNS} for r in rows.values(*fields, *COLUMNS)}
+
+
+def stored_subtotals(days: Iterable[date] | None = None) -> dict[tuple, dict[str, int]]:
+    """The subtotals as stored, in the shape ``subtotals`` returns."""
+    rows = DailySubtotal.objects.all() if days is None else DailySubtotal.objects.filter(day__in=list(days))
+    fields = ["grain", "day", *_fields()]
+    return {tuple(r[f] for f in fields): {c: r[c] for c in COLUMNS} for r in rows.values(*fields, *COLUMNS)}
 
 
 def _write(days: list[date] | None) -> int:
     rows = compute(days)
-    old = DailyCount.objects.all() if days is None else DailyCount.objects.filter(day__in=days)
-    old._raw_delete(old.db)
+    for model in (DailyCount, DailySubtotal):
+        old = model.objects.all() if days is None else model.objects.filter(day__in=days)
+        old._raw_delete(old.db)
     DailyCount.objects.bulk_create(
         [
-            DailyCount(
-                day=key[0],
-                **{f"{g}_id": v for g, v in zip(GROUP[:-1], key[1:-1], strict=True)},
-                source=key[-1],
-                **values,
-            )
+            DailyCount(day=key[0], **dict(zip(_fields(), key[1:], strict=True)), **values)
             for key, values in rows.items()
+        ],
+        batch_size=2000,
+    )
+    DailySubtotal.objects.bulk_create(
+        [
+            DailySubtotal(grain=key[0], day=key[1], **dict(zip(_fields(), key[2:], strict=True)), **values)
+            for key, values in subtotals(rows).items()
         ],
         batch_size=2000,
     )

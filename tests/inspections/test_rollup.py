@@ -14,7 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from inspections import deadlines, intake, rollup, workflow
-from inspections.models import DailyCount, Finding, StaleDay
+from inspections.models import Category, DailyCount, DailySubtotal, Finding, StaleDay
 from tests.factories import photo
 from web.errors import DomainError
 
@@ -103,6 +103,12 @@ def test_rollup_equals_recomputation_after_a_random_mix_of_workflow_actions(geo,
     totals = {column: sum(row[column] for row in stored.values()) for column in rollup.COLUMNS}
     assert totals["reported"] == len(findings)
     assert totals["closed"] > 0 and totals["overdue"] > 0 and totals["returned"] > 0
+    # The subtotals were kept with the rows, and each grain adds up to the same totals.
+    subtotals = rollup.stored_subtotals()
+    assert subtotals == rollup.subtotals(stored)
+    for grain in rollup.Grain:
+        rows = [row for key, row in subtotals.items() if key[0] == grain]
+        assert {column: sum(row[column] for row in rows) for column in rollup.COLUMNS} == totals
 
 
 def test_a_workflow_action_marks_its_days_stale_and_the_task_clears_them(geo, category, people, grid_worker):
@@ -121,12 +127,38 @@ def test_a_workflow_action_marks_its_days_stale_and_the_task_clears_them(geo, ca
     assert sum(row["overdue"] for row in rollup.stored().values()) == 1
 
 
+def test_subtotals_sum_the_rows_over_what_each_grain_leaves_out(geo, category, people, grid_worker):
+    other = Category.objects.create(code="small-ads", name="乱张贴小广告")
+    with time_machine.travel(START, tick=False):
+        rng = random.Random(1)
+        _report(grid_worker, category, rng, timezone.now(), geo)
+        _report(grid_worker, other, rng, timezone.now(), geo)
+        _report(people["staff"], other, rng, timezone.now(), geo)
+    rollup.refresh_stale()
+    full = rollup.stored()
+    assert sum(row["reported"] for row in full.values()) == 3
+    subtotals = rollup.stored_subtotals()
+    by_grain = {grain: {k: v["reported"] for k, v in subtotals.items() if k[0] == grain} for grain in rollup.Grain}
+    # One community, no unit: one place row with all three.
+    assert list(by_grain[rollup.Grain.PLACE].values()) == [3]
+    place_key = next(iter(by_grain[rollup.Grain.PLACE]))
+    assert place_key[1:] == (START.date(), geo.district.pk, geo.street.pk, geo.community.pk, None, None, "")
+    # Two categories: one and two.
+    assert sorted(by_grain[rollup.Grain.CATEGORY].values()) == [1, 2]
+    assert {key[6] for key in by_grain[rollup.Grain.CATEGORY]} == {category.pk, other.pk}
+    assert sum(by_grain[rollup.Grain.SOURCE].values()) == 3
+    assert {key[7] for key in by_grain[rollup.Grain.SOURCE]} == {key[-1] for key in full}
+
+
 def test_rebuild_recomputes_everything(geo, category, people, grid_worker):
     with time_machine.travel(START, tick=False):
         _report(grid_worker, category, random.Random(1), timezone.now(), geo)
     DailyCount.objects.all().delete()
+    DailySubtotal.objects.all().delete()
     assert rollup.rebuild() == 1
     assert rollup.stored() == rollup.compute()
+    assert rollup.stored_subtotals() == rollup.subtotals(rollup.compute())
+    assert DailySubtotal.objects.count() == len(rollup.Grain)
     assert not StaleDay.objects.exists()
 
 
