@@ -1,12 +1,12 @@
 from django.urls import path
 
-from surveys import views  # noqa
+from surveys import views
 
 app_name = "surveys"
 
 urlpatterns = [
     path("", views.round_list, name="rounds"),
-    path("import/", views.import_questionnaire, name="import"),
+    path("import/", views.import_questionnaire_page, name="import"),
     path("<int:pk>/fill/", views.fill, name="fill"),
     path("<int:pk>/results/", views.results_page, name="results"),
     path("<int:pk>/results.xlsx", views.results_export, name="results_export"),
