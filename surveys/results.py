@@ -139,7 +139,7 @@ def trend(user, round_: SurveyRound, *, community=None, street=None) -> list[dic
     ]
 
 
-def latest(user, *, campaign_id: int | None, communities=None) -> dict | None:
+def latest(*, campaign_id: int | None, communities=None) -> dict | None:
     """The dashboard's card and columns: the latest round of the campaign with responses in the
     reader's scope (``communities``: ids to narrow to), its measures and satisfaction per place.
 
