@@ -54,7 +54,16 @@ class ResponseAdmin(admin.ModelAdmin):
 
     list_display = ["client_id", "round", "community", "grid_cell", "answered_at"]
     list_filter = ["round"]
-    readonly_fields = ["round", "client_id", "grid_cell", "community", "street", "interviewer", "answered_at", "created_at"]
+    readonly_fields = [
+        "round",
+        "client_id",
+        "grid_cell",
+        "community",
+        "street",
+        "interviewer",
+        "answered_at",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False

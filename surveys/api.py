@@ -141,7 +141,9 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             response, created = record_response(actor=request.user, round_=round_, **data.validated_data)
         except AnswersInvalid as invalid:
             raise serializers.ValidationError({"answers": invalid.messages}) from invalid
-        return Answer(ResponseSerializer(response).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Answer(
+            ResponseSerializer(response).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(
         summary=_("The round's results in my area"),

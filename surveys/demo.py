@@ -28,7 +28,10 @@ INTRODUCTION = (
 )
 #: (kind, text, measure, required, [(key, text, positive)])
 QUESTIONS = (
-    ("single", "您是否知道我市正在创建全国文明城市？", "awareness", True, [("A", "知道", True), ("B", "不知道", False)]),
+    (
+        "single", "您是否知道我市正在创建全国文明城市？", "awareness", True,
+        [("A", "知道", True), ("B", "不知道", False)],
+    ),
     (
         "single", "您是否知道我市创城的宣传口号或志愿服务热线？", "awareness", True,
         [("A", "知道", True), ("B", "听说过，记不清", False), ("C", "不知道", False)],
@@ -56,7 +59,12 @@ QUESTIONS = (
     ("text", "您对社区创城工作还有什么意见和建议？", None, False, []),
 )  # fmt: skip
 #: Seed community → (awareness, support, satisfaction) chance of a positive answer in the first round.
-CHANCES = {"建新": (0.86, 0.93, 0.80), "舜华": (0.90, 0.95, 0.86), "乐山小区": (0.78, 0.90, 0.72), "启明里": (0.82, 0.91, 0.76)}
+CHANCES = {
+    "建新": (0.86, 0.93, 0.80),
+    "舜华": (0.90, 0.95, 0.86),
+    "乐山小区": (0.78, 0.90, 0.72),
+    "启明里": (0.82, 0.91, 0.76),
+}
 #: The second round: how much better each chance is.
 BETTER = 0.06
 SUGGESTIONS = ("希望增加垃圾分类投放点", "楼道灯经常坏", "小区东门电动车乱停", "建议多开展文明宣传", "")
@@ -112,9 +120,7 @@ def seed_surveys() -> int:
         return 0
     rng = random.Random(12)
     today = timezone.localdate()
-    communities = {
-        name: Community.objects.filter(code=geography.community_code(name)).first() for name in CHANCES
-    }
+    communities = {name: Community.objects.filter(code=geography.community_code(name)).first() for name in CHANCES}
     communities = {name: c for name, c in communities.items() if c is not None}
     workers = User.objects.in_bulk(
         [f"community-{COMMUNITY_SLUGS[name]}" for name in communities]

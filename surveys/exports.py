@@ -11,7 +11,11 @@ from web.sheets import table_response
 def _measure_header() -> list[str]:
     out = []
     for _value, label in Measure.choices:
-        out += [str(label), _("%(measure)s: answers") % {"measure": label}, _("%(measure)s: positive") % {"measure": label}]
+        out += [
+            str(label),
+            _("%(measure)s: answers") % {"measure": label},
+            _("%(measure)s: positive") % {"measure": label},
+        ]
     return out
 
 
@@ -49,9 +53,11 @@ def results(data: dict):
 
 def answers(user, round_, responses, questions: list[Question]):
     """One row per response; interviewers' names only for readers of the response's street."""
-    found = responses.select_related("street", "community", "grid_cell", "interviewer").prefetch_related(
-        "answers__options"
-    ).order_by("answered_at", "id")
+    found = (
+        responses.select_related("street", "community", "grid_cell", "interviewer")
+        .prefetch_related("answers__options")
+        .order_by("answered_at", "id")
+    )
     header = [_("Answered at"), _("Street"), _("Community"), _("Grid cell"), _("Interviewer")]
     header += [f"{q.order}. {q.text}" for q in questions]
     rows = []

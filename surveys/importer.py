@@ -128,7 +128,9 @@ def validate(raw: list[tuple[int, dict[str, str]]]) -> list[Row]:
     for number, values in raw:
         order_text = values.get("order", "")
         if not order_text.isdigit() or not 1 <= int(order_text) <= 999:
-            refuse(number, _("the number “%(order)s” is not a whole number from 1 to 999.") % {"order": order_text[:10]})
+            refuse(
+                number, _("the number “%(order)s” is not a whole number from 1 to 999.") % {"order": order_text[:10]}
+            )
             continue
         order = int(order_text)
         if order in seen:
@@ -160,7 +162,10 @@ def validate(raw: list[tuple[int, dict[str, str]]]) -> list[Row]:
             for part in parts:
                 match = OPTION.match(part)
                 if match is None or len(match.group(2)) > 200:
-                    refuse(number, _("the option “%(option)s” is not a key and its text, e.g. A.知道.") % {"option": part[:30]})
+                    refuse(
+                        number,
+                        _("the option “%(option)s” is not a key and its text, e.g. A.知道.") % {"option": part[:30]},
+                    )
                     continue
                 key, label = match.group(1), match.group(2).strip()
                 if key in keys:
@@ -171,7 +176,10 @@ def validate(raw: list[tuple[int, dict[str, str]]]) -> list[Row]:
                 refuse(number, _("a choice question needs at least two options."))
             unknown = sorted(positive - keys)
             if unknown:
-                refuse(number, _("the positive options %(keys)s are not among the options.") % {"keys": "、".join(unknown)[:60]})
+                refuse(
+                    number,
+                    _("the positive options %(keys)s are not among the options.") % {"keys": "、".join(unknown)[:60]},
+                )
             if measure and not positive:
                 refuse(number, _("a question that feeds a measure names its positive options."))
         rows.append(

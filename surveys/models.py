@@ -134,9 +134,9 @@ def served_communities(user):
     return Community.objects.filter(
         Q(pk__in=approved.filter(kind="member", volunteer__user=user, volunteer__is_active=True).values("community_id"))
         | Q(
-            pk__in=approved.filter(
-                kind="unit", unit__volunteers__user=user, unit__volunteers__is_active=True
-            ).values("community_id")
+            pk__in=approved.filter(kind="unit", unit__volunteers__user=user, unit__volunteers__is_active=True).values(
+                "community_id"
+            )
         )
     )
 
@@ -274,3 +274,6 @@ class ServiceDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "community", "day"], name="surveys_serviceday_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.community_id} · {self.day}"

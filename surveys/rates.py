@@ -84,11 +84,7 @@ def by_measure_and(responses: QuerySet, key: str) -> dict[object, dict[str, Tall
 
 def by_question(responses: QuerySet) -> dict[int, Tally]:
     """{question id: Tally} of the questions that feed a measure, in one query."""
-    rows = (
-        counted(responses)
-        .values("question")
-        .annotate(answers=Count("pk"), positive=Count("pk", filter=positive()))
-    )
+    rows = counted(responses).values("question").annotate(answers=Count("pk"), positive=Count("pk", filter=positive()))
     return {row["question"]: Tally(row["answers"], row["positive"]) for row in rows}
 
 

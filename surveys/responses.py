@@ -80,9 +80,7 @@ def _check_answers(round_: SurveyRound, answers) -> list[Given]:
         options = {o.key: o.pk for o in question.options.all()}
         unknown = [v for v in value if v not in options]
         if unknown:
-            errors.append(
-                _("Question %(number)s has no option %(key)s.") % {"number": number, "key": unknown[0][:20]}
-            )
+            errors.append(_("Question %(number)s has no option %(key)s.") % {"number": number, "key": unknown[0][:20]})
             continue
         if len(set(value)) != len(value):
             errors.append(_("Question %(number)s names an option twice.") % {"number": number})
@@ -155,12 +153,14 @@ def record_response(
         except IntegrityError:
             # The same response, sent again while the first attempt was being saved.
             return Response.objects.get(round=round_, client_id=client_id), False
-        rows = Answer.objects.bulk_create(
-            [Answer(response=response, question=g.question, text=g.text) for g in given]
-        )
+        rows = Answer.objects.bulk_create([Answer(response=response, question=g.question, text=g.text) for g in given])
         through = Answer.options.through
         through.objects.bulk_create(
-            [through(answer_id=row.pk, option_id=option) for row, g in zip(rows, given, strict=True) for option in g.option_ids]
+            [
+                through(answer_id=row.pk, option_id=option)
+                for row, g in zip(rows, given, strict=True)
+                for option in g.option_ids
+            ]
         )
         service.count_service(response, actor=actor)
     return response, True

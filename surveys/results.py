@@ -92,7 +92,10 @@ def build(user, round_: SurveyRound, *, community: Community | None = None, stre
     total = Place(code="", name="")
     for c in communities:
         row = Place(
-            code=c.code, name=c.name, responses=counts.get(c.pk, 0), target=targets.get(c.pk, 0),
+            code=c.code,
+            name=c.name,
+            responses=counts.get(c.pk, 0),
+            target=targets.get(c.pk, 0),
             measures=tallies.get(c.pk, rates.empty()),
         )
         row.street = c.street
@@ -133,10 +136,7 @@ def trend(user, round_: SurveyRound, *, community=None, street=None) -> list[dic
     if street is not None:
         responses = responses.filter(street=street)
     tallies = rates.by_measure_and(responses, "response__round")
-    return [
-        {"round": r, "measures": tallies.get(r.pk, rates.empty())}
-        for r in rounds
-    ]
+    return [{"round": r, "measures": tallies.get(r.pk, rates.empty())} for r in rounds]
 
 
 def latest(*, campaign_id: int | None, communities=None) -> dict | None:
@@ -156,9 +156,7 @@ def latest(*, campaign_id: int | None, communities=None) -> dict | None:
     round_id, title = first
     responses = found.filter(round_id=round_id)
     by_community = rates.by_measure_and(responses, "response__community")
-    by_street_ids = dict(
-        Community.objects.filter(pk__in=list(by_community)).values_list("pk", "street_id")
-    )
+    by_street_ids = dict(Community.objects.filter(pk__in=list(by_community)).values_list("pk", "street_id"))
     total, streets = rates.empty(), {}
     for community_id, measures in by_community.items():
         into = streets.setdefault(by_street_ids[community_id], rates.empty())
@@ -166,4 +164,3 @@ def latest(*, campaign_id: int | None, communities=None) -> dict | None:
             total[name].add(tally)
             into[name].add(tally)
     return {"round_id": round_id, "title": title, "measures": total, "communities": by_community, "streets": streets}
-

@@ -56,9 +56,7 @@ def fill(request, pk: int):
     round_ = _round_or_404(user, pk)
     if not permissions.may_answer(user):
         return forbidden(request, _("Questionnaires are filled in by volunteers, community workers and grid workers."))
-    questions = list(
-        round_.questionnaire.questions.order_by("order", "id").prefetch_related("options")
-    )
+    questions = list(round_.questionnaire.questions.order_by("order", "id").prefetch_related("options"))
     cells = list(
         permissions.answerable_cells(user, round_)
         .select_related("community")
@@ -72,9 +70,7 @@ def fill(request, pk: int):
             {"code": c["code"], "name": c["name"], "community": c["community__name"], "boundary": c["boundary"]}
             for c in cells
         ],
-        "questions": [
-            {"id": q.pk, "kind": q.kind, "required": q.required, "order": q.order} for q in questions
-        ],
+        "questions": [{"id": q.pk, "kind": q.kind, "required": q.required, "order": q.order} for q in questions],
     }
     return render(
         request,
@@ -178,4 +174,3 @@ def import_questionnaire_page(request):
                 return redirect("surveys:import")
         status = 400
     return render(request, "surveys/import.html", {"form": form, "errors": errors}, status=status)
-

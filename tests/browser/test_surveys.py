@@ -6,9 +6,11 @@ import pytest
 from surveys import rates
 from surveys.models import Response
 from tests.conftest import PASSWORD
-from tests.surveys.conftest import campaign, interviewer, survey  # noqa: F401  (the questionnaire fixtures)
+from tests.surveys import conftest as surveys_fixtures
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
+# The questionnaire's fixtures from tests/surveys, made available to this module.
+campaign, survey, interviewer = surveys_fixtures.campaign, surveys_fixtures.survey, surveys_fixtures.interviewer
 
 
 def test_a_volunteer_fills_in_offline_and_the_response_is_sent_once_when_back_online(
@@ -54,13 +56,13 @@ def test_a_volunteer_fills_in_offline_and_the_response_is_sent_once_when_back_on
 
     # The same response sent again (a lost answer to the first attempt) is not counted twice.
     page.evaluate(
-        """([endpoint, body]) => {
+        """([round, endpoint, body]) => {
             localStorage.setItem("chuangcheng.surveys.queue",
-                JSON.stringify([{round: %d, endpoint: endpoint, body: body}]));
+                JSON.stringify([{round: round, endpoint: endpoint, body: body}]));
             window.dispatchEvent(new Event("online"));
-        }"""
-        % survey.round.pk,
+        }""",
         [
+            survey.round.pk,
             f"/api/v1/surveys/{survey.round.pk}/responses/",
             {
                 "client_id": str(response.client_id),

@@ -33,18 +33,30 @@ def build_questionnaire(campaign) -> SimpleNamespace:
             Option.objects.create(question=q, key=key, text=label, positive=positive, order=index)
         return q
 
-    q1 = question(1, "single", "您是否知道我市正在创建全国文明城市？", "awareness", [("a", "知道", True), ("b", "不知道", False)])
+    q1 = question(
+        1, "single", "您是否知道我市正在创建全国文明城市？", "awareness", [("a", "知道", True), ("b", "不知道", False)]
+    )
     q2 = question(
-        2, "single", "您是否支持创建全国文明城市？", "support",
+        2,
+        "single",
+        "您是否支持创建全国文明城市？",
+        "support",
         [("a", "支持", True), ("b", "无所谓", False), ("c", "不支持", False)],
     )
     q3 = question(
-        3, "multiple", "近一年小区哪些方面有改善？", "satisfaction",
+        3,
+        "multiple",
+        "近一年小区哪些方面有改善？",
+        "satisfaction",
         [("a", "环境卫生", True), ("b", "停车秩序", True), ("c", "都没有改善", False)],
     )
     q4 = question(
-        4, "single", "您对社区创城工作是否满意？", "satisfaction",
-        [("a", "满意", True), ("b", "基本满意", False), ("c", "不满意", False)], required=False,
+        4,
+        "single",
+        "您对社区创城工作是否满意？",
+        "satisfaction",
+        [("a", "满意", True), ("b", "基本满意", False), ("c", "不满意", False)],
+        required=False,
     )
     q5 = question(5, "text", "您对创城工作还有什么意见建议？", None, [], required=False)
     return SimpleNamespace(questionnaire=questionnaire, q1=q1, q2=q2, q3=q3, q4=q4, q5=q5)
@@ -55,7 +67,9 @@ def survey(geo, campaign):
     built = build_questionnaire(campaign)
     today = timezone.localdate()
     round_ = SurveyRound.objects.create(
-        questionnaire=built.questionnaire, title="第一轮入户调查", starts_on=today - timedelta(days=5),
+        questionnaire=built.questionnaire,
+        title="第一轮入户调查",
+        starts_on=today - timedelta(days=5),
         ends_on=today + timedelta(days=5),
     )
     RoundCommunity.objects.create(round=round_, community=geo.community, target_households=10)
@@ -84,7 +98,11 @@ def answers(s, q1="a", q2="a", q3=("a",), q4=None, q5=None) -> dict:
 
 def respond(s, actor, cell, at=None, **given):
     response, _created = record_response(
-        actor=actor, round_=s.round, client_id=uuid.uuid4(), grid=cell.code, answers=answers(s, **given),
+        actor=actor,
+        round_=s.round,
+        client_id=uuid.uuid4(),
+        grid=cell.code,
+        answers=answers(s, **given),
         answered_at=at,
     )
     return response

@@ -44,7 +44,9 @@ def test_a_volunteer_serving_nowhere_sees_no_round_and_gets_404(client, survey, 
     client.force_login(volunteer)
     assert client.get(URL).json()["count"] == 0
     assert client.get(f"{URL}{survey.round.pk}/").status_code == 404
-    assert post(client, survey, body(survey, survey.round.places.first().community.grid_cells.first())).status_code == 404
+    assert (
+        post(client, survey, body(survey, survey.round.places.first().community.grid_cells.first())).status_code == 404
+    )
 
 
 def test_a_person_of_another_district_gets_404_on_every_endpoint(client, survey, other_district_unit, geo):
@@ -63,7 +65,13 @@ def test_a_person_of_another_district_gets_404_on_every_endpoint(client, survey,
 def test_the_questionnaire_lists_the_questions_in_order_with_their_options(client, survey, community_worker):
     client.force_login(community_worker)
     data = client.get(f"{URL}{survey.round.pk}/").json()
-    assert [q["id"] for q in data["questions"]] == [survey.q1.pk, survey.q2.pk, survey.q3.pk, survey.q4.pk, survey.q5.pk]
+    assert [q["id"] for q in data["questions"]] == [
+        survey.q1.pk,
+        survey.q2.pk,
+        survey.q3.pk,
+        survey.q4.pk,
+        survey.q5.pk,
+    ]
     assert data["questions"][0]["kind"] == "single" and data["questions"][0]["measure"] == "awareness"
     assert data["questions"][0]["options"] == [
         {"key": "a", "text": "知道", "positive": True},
@@ -146,7 +154,9 @@ def test_a_volunteer_gets_403_on_the_results(client, survey, interviewer):
     assert client.get(f"{URL}{survey.round.pk}/results/").status_code == 403
 
 
-def test_the_results_are_narrowed_to_my_scope_and_to_the_place_asked(client, survey, geo, community_worker, other_community_worker, leader):
+def test_the_results_are_narrowed_to_my_scope_and_to_the_place_asked(
+    client, survey, geo, community_worker, other_community_worker, leader
+):
     respond(survey, community_worker, geo.cell, q1="a")
     respond(survey, community_worker, geo.sibling_cell, q1="b")
     respond(survey, other_community_worker, geo.other_cell, q1="b")

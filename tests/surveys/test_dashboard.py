@@ -30,13 +30,17 @@ def test_the_card_shows_the_latest_rounds_rates_in_the_leaders_scope(
     assert card["awareness"] == 1.0
 
 
-def test_a_street_leader_sees_only_the_streets_answers(survey, geo, campaign, street_leader, community_worker, other_community_worker):
+def test_a_street_leader_sees_only_the_streets_answers(
+    survey, geo, campaign, street_leader, community_worker, other_community_worker
+):
     two_communities(survey, geo, community_worker, other_community_worker)
     card = dashboard.build(street_leader, filters(campaign))["cards"]["survey"]
     assert (card["value"], card["answers"]) == (0.5, 2)
 
 
-def test_the_rankings_carry_each_places_satisfaction_rate(survey, geo, campaign, leader, community_worker, other_community_worker):
+def test_the_rankings_carry_each_places_satisfaction_rate(
+    survey, geo, campaign, leader, community_worker, other_community_worker
+):
     two_communities(survey, geo, community_worker, other_community_worker)
     data = dashboard.build(leader, filters(campaign))
     by_code = {row.code: row.satisfaction for row in data["communities"]}

@@ -75,7 +75,9 @@ def test_a_sheet_without_the_columns_is_refused(campaign):
     assert "Row 1" in refused.value.errors[0] or "1" in refused.value.errors[0]
 
 
-def test_the_import_page_is_for_street_staff_and_refuses_a_community_worker(client, campaign, street_staff, community_worker):
+def test_the_import_page_is_for_street_staff_and_refuses_a_community_worker(
+    client, campaign, street_staff, community_worker
+):
     client.force_login(community_worker)
     assert client.get("/surveys/import/").status_code == 403
     client.force_login(street_staff)

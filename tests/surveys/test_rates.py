@@ -28,7 +28,12 @@ def test_the_lowest_questions_are_those_with_the_lowest_positive_share(geo, surv
     three_responses(survey, community_worker, geo.cell)
     built = results.build(community_worker, survey.round)
     # Q2 1/3, Q4 1/2, Q3 2/3, Q1 2/3 (Q1 first on equal share by order).
-    assert [(q.order, t.positive, t.answers) for q, t in built["lowest"]] == [(2, 1, 3), (4, 1, 2), (1, 2, 3), (3, 2, 3)]
+    assert [(q.order, t.positive, t.answers) for q, t in built["lowest"]] == [
+        (2, 1, 3),
+        (4, 1, 2),
+        (1, 2, 3),
+        (3, 2, 3),
+    ]
 
 
 def test_coverage_is_responses_against_the_target(geo, survey, community_worker):

@@ -59,7 +59,9 @@ def test_a_street_not_in_my_scope_is_a_404_on_the_results_page(client, survey, g
     assert client.get(f"/surveys/{survey.round.pk}/results/?street={geo.other_street.code}").status_code == 404
 
 
-def test_the_results_page_query_count_is_pinned(client, survey, geo, community_worker, leader, django_assert_max_num_queries):
+def test_the_results_page_query_count_is_pinned(
+    client, survey, geo, community_worker, leader, django_assert_max_num_queries
+):
     for _ in range(5):
         respond(survey, community_worker, geo.cell)
     client.force_login(leader)
@@ -71,7 +73,9 @@ def _sheet(response):
     return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
 
 
-def test_the_answers_export_names_interviewers_only_within_the_street(client, survey, geo, community_worker, leader, street_staff):
+def test_the_answers_export_names_interviewers_only_within_the_street(
+    client, survey, geo, community_worker, leader, street_staff
+):
     respond(survey, community_worker, geo.cell, q5="希望增加路灯")
     client.force_login(street_staff)
     rows = _sheet(client.get(f"/surveys/{survey.round.pk}/answers.xlsx"))

@@ -12,8 +12,8 @@ from districts.demo import seed_demo_geography
 from inspections.demo import seed_categories, seed_extensions, seed_findings
 from inspections.models import Finding
 from open311.demo import seed_service_questions
-from surveys.demo import seed_surveys
 from oversight.demo import seed_cases
+from surveys.demo import seed_surveys
 from volunteers.demo import seed_volunteers
 
 
