@@ -8,7 +8,7 @@
    a resent id with the response it already has, so nothing is counted twice. */
 (function () {
   "use strict";
-  var t = window.gettext || function (s) { return s; };
+  var gettext = window.gettext || function (s) { return s; };
   var fmt = window.interpolate || function (s, a) { return s.replace("%s", a[0]); };
   var dataNode = document.getElementById("survey-data");
   var form = document.getElementById("survey-form");
@@ -49,7 +49,7 @@
   function showQueue() {
     var mine = read(QUEUE, []).filter(function (item) { return item.round === data.round; }).length;
     queueBox.hidden = mine === 0;
-    queueBox.textContent = fmt(t("Waiting to be sent from this phone: %s"), [mine]);
+    queueBox.textContent = fmt(gettext("Waiting to be sent from this phone: %s"), [mine]);
     queueBox.setAttribute("data-count", String(mine));
   }
 
@@ -96,9 +96,9 @@
 
   function missing(current) {
     var out = [];
-    if (!current.grid) { out.push(t("Choose the grid cell.")); }
+    if (!current.grid) { out.push(gettext("Choose the grid cell.")); }
     data.questions.forEach(function (q) {
-      if (q.required && current.answers[q.id] === undefined) { out.push(fmt(t("Question %s needs an answer."), [q.order])); }
+      if (q.required && current.answers[q.id] === undefined) { out.push(fmt(gettext("Question %s needs an answer."), [q.order])); }
     });
     return out;
   }
@@ -125,7 +125,7 @@
       var rest = read(QUEUE, []).filter(function (other) { return other.body.client_id !== item.body.client_id; });
       write(QUEUE, rest);
       if (response.ok) {
-        show("sent", t("Sent."));
+        show("sent", gettext("Sent."));
         showQueue();
         return flush();
       }
@@ -137,14 +137,14 @@
           fillIn(item.body);
           saveDraft();
         }
-        show("failed", t("Not saved:") + " " + (messages.join(" ") || response.status));
+        show("failed", gettext("Not saved:") + " " + (messages.join(" ") || response.status));
         showErrors(messages.map(String));
         showQueue();
         return flush();
       });
     }).catch(function () {
       sending = false;
-      show("queued", t("Saved on this phone; it will be sent when the connection is back."));
+      show("queued", gettext("Saved on this phone; it will be sent when the connection is back."));
       showQueue();
     });
   }
@@ -168,7 +168,7 @@
     form.reset();
     grid.value = current.grid;
     write(DRAFT, { grid: current.grid, answers: {} });
-    show("queued", t("Saved on this phone; it will be sent when the connection is back."));
+    show("queued", gettext("Saved on this phone; it will be sent when the connection is back."));
     showQueue();
     window.scrollTo(0, 0);
     if (navigator.onLine !== false) { flush(); }
@@ -209,15 +209,15 @@
   var locateButton = document.getElementById("survey-locate");
   if (!navigator.geolocation) { locateButton.hidden = true; }
   locateButton.addEventListener("click", function () {
-    show("queued", t("Finding your location…"));
+    show("queued", gettext("Finding your location…"));
     navigator.geolocation.getCurrentPosition(function (position) {
       var found = locate(position.coords.longitude, position.coords.latitude);
-      if (!found.cell) { show("failed", t("No grid cell found; choose it from the list.")); return; }
+      if (!found.cell) { show("failed", gettext("No grid cell found; choose it from the list.")); return; }
       grid.value = found.cell.code;
       saveDraft();
-      show("sent", fmt(found.inside ? t("You are in %s.") : t("Nearest grid cell: %s. Check it."), [found.cell.name]));
+      show("sent", fmt(found.inside ? gettext("You are in %s.") : gettext("Nearest grid cell: %s. Check it."), [found.cell.name]));
     }, function () {
-      show("failed", t("The location is not available; choose the grid cell from the list."));
+      show("failed", gettext("The location is not available; choose the grid cell from the list."));
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 
