@@ -226,3 +226,32 @@ def test_two_requests_with_the_same_client_id_at_once_save_one_response(survey, 
         thread.join()
     assert sorted(codes) == [200, 201]
     assert Response.objects.filter(client_id=sent["client_id"]).count() == 1
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"client_id": "not-a-uuid", "grid": "370103001001001", "answers": {}},
+        {"client_id": str(uuid.uuid4()), "grid": "x" * 40, "answers": {}},
+        {"client_id": str(uuid.uuid4()), "grid": "370103001001001", "answers": ["a"]},
+        {"client_id": str(uuid.uuid4()), "grid": "370103001001001", "answers": {"1": {"a": 1}}},
+        {"client_id": str(uuid.uuid4()), "grid": "370103001001001", "answers": None},
+        {"client_id": str(uuid.uuid4()), "grid": "370103001001001", "answers": {}, "answered_at": "yesterday"},
+        {"client_id": str(uuid.uuid4()), "grid": "370103001001001", "answers": {}, "answered_at": "2001-01-01T00:00"},
+        {"client_id": str(uuid.uuid4()), "grid": "\x00", "answers": {}},
+    ],
+)
+def test_malformed_responses_are_400_with_field_messages(client, survey, community_worker, sent):
+    client.force_login(community_worker)
+    response = post(client, survey, sent)
+    assert response.status_code == 400 and isinstance(response.json(), dict)
+    assert Response.objects.count() == 0
+
+
+def test_wrong_types_inside_the_answers_are_400(client, survey, community_worker, geo):
+    client.force_login(community_worker)
+    sent = body(survey, geo.cell)
+    sent["answers"][str(survey.q1.pk)] = "a"
+    sent["answers"][str(survey.q5.pk)] = ["a"]
+    response = post(client, survey, sent)
+    assert response.status_code == 400 and len(response.json()["answers"]) == 2
