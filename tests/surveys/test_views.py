@@ -92,3 +92,10 @@ def test_the_results_export_has_a_row_per_community_and_the_total(client, survey
     communities = [row[1] for row in rows[2:]]
     assert "乐山小区社区" in communities and "启明里社区" in communities
     assert rows[-1][2] == 1 and rows[-1][3] == 23
+
+
+def test_the_rounds_page_query_count_is_pinned(client, survey, street_staff, django_assert_max_num_queries):
+    client.force_login(street_staff)
+    client.get("/surveys/")
+    with django_assert_max_num_queries(8):
+        assert client.get("/surveys/").status_code == 200
