@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District
+from web.fields import bounded_date
 
 
 class ImportForm(forms.Form):
@@ -41,3 +42,37 @@ class PlaceForm(forms.Form):
         self.communities = {c.code: c for c in communities}
         self.fields["street"].choices = [("", _("All"))] + [(s.code, s.name) for s in streets]
         self.fields["community"].choices = [("", _("All"))] + [(c.code, c.name) for c in communities]
+
+
+class RoundForm(forms.Form):
+    """A new door-to-door round: the questionnaire, the period, the communities and their target."""
+
+    questionnaire = forms.ModelChoiceField(label=_("questionnaire"), queryset=None)
+    title = forms.CharField(label=_("title"), max_length=100)
+    starts_on = forms.DateField(
+        label=_("starts on"), validators=[bounded_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("ends on"), validators=[bounded_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    communities = forms.ModelMultipleChoiceField(
+        label=_("communities"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    target_households = forms.IntegerField(
+        label=_("target households per community"),
+        min_value=1,
+        max_value=100000,
+        initial=100,
+        help_text=_("Each community's own target can be changed in the administration."),
+    )
+
+    def __init__(self, *args, questionnaires, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = questionnaires
+        self.fields["communities"].queryset = communities
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The round cannot end before it starts."))
+        return data

@@ -11,7 +11,13 @@ ITEMS = [
         _("Door-to-door surveys"),
         tuple(dict.fromkeys((*ANSWER_ROLES, *READ_ROLES))),
         order=69,
-        covers=("surveys:fill", "surveys:results", "surveys:results_export", "surveys:answers_export"),
+        covers=(
+            "surveys:fill",
+            "surveys:round_new",
+            "surveys:results",
+            "surveys:results_export",
+            "surveys:answers_export",
+        ),
     ),
     Page("surveys:import", _("Import a questionnaire"), IMPORT_ROLES, order=70),
 ]

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from accounts.models import Role
 from accounts.visibility import holds
-from districts.models import GridCell
+from districts.models import Community, GridCell
 from surveys.models import SurveyRound, served_communities
 
 #: Door to door: volunteers and the community's own workers (grid workers in their cells).
@@ -69,3 +69,16 @@ def answerable_cells(user, round_: SurveyRound):
 def sees_interviewer(user, response) -> bool:
     """Interviewers' names stay within the response's street."""
     return holds(user, STREET_ROLES, response)
+
+
+def round_communities(user):
+    """The communities where ``user`` may set up a round: those of their street or district."""
+    return Community.objects.visible_to(user, roles=IMPORT_ROLES).select_related("street").order_by("code")
+
+
+def round_questionnaires(user):
+    from surveys.models import Questionnaire
+
+    return Questionnaire.objects.filter(
+        campaign__district__in=Community.objects.visible_to(user, roles=IMPORT_ROLES).values("street__district")
+    ).order_by("-created_at")

@@ -6,6 +6,7 @@ app_name = "surveys"
 
 urlpatterns = [
     path("", views.round_list, name="rounds"),
+    path("new/", views.round_new, name="round_new"),
     path("import/", views.import_questionnaire_page, name="import"),
     path("<int:pk>/fill/", views.fill, name="fill"),
     path("<int:pk>/results/", views.results_page, name="results"),

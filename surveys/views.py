@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys import exports, permissions, results
-from surveys.forms import ImportForm, PlaceForm
+from surveys import exports, permissions, results, rounds
+from surveys.forms import ImportForm, PlaceForm, RoundForm
 from surveys.importer import ImportRefused, import_questionnaire
 from surveys.models import SurveyRound
 from surveys.rates import DEFINITIONS
@@ -174,3 +174,22 @@ def import_questionnaire_page(request):
                 return redirect("surveys:import")
         status = 400
     return render(request, "surveys/import.html", {"form": form, "errors": errors}, status=status)
+
+
+@login_required
+def round_new(request):
+    user = request.user
+    if not permissions.may_import(user):
+        return forbidden(request, _("Survey rounds are set up by the street offices and the district."))
+    form = RoundForm(
+        request.POST or None,
+        questionnaires=permissions.round_questionnaires(user),
+        communities=permissions.round_communities(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        round_ = rounds.start_round(actor=user, **data)
+        messages.success(request, _("The round “%(title)s” is set up.") % {"title": round_.title})
+        return redirect("surveys:rounds")
+    status = 400 if form.is_bound else 200
+    return render(request, "surveys/round_new.html", {"form": form}, status=status)

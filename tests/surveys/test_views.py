@@ -99,3 +99,46 @@ def test_the_rounds_page_query_count_is_pinned(client, survey, street_staff, dja
     client.get("/surveys/")
     with django_assert_max_num_queries(8):
         assert client.get("/surveys/").status_code == 200
+
+
+def test_street_staff_set_up_a_round_over_their_streets_communities(client, survey, geo, street_staff):
+    from surveys.models import RoundCommunity, SurveyRound
+
+    client.force_login(street_staff)
+    response = client.post(
+        "/surveys/new/",
+        {
+            "questionnaire": survey.questionnaire.pk,
+            "title": "第二轮入户调查",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-20",
+            "communities": [geo.community.pk, geo.sibling_community.pk],
+            "target_households": 60,
+        },
+    )
+    assert response.status_code == 302
+    made = SurveyRound.objects.get(title="第二轮入户调查")
+    assert sorted(RoundCommunity.objects.filter(round=made).values_list("target_households", flat=True)) == [60, 60]
+
+
+def test_a_round_over_another_streets_community_or_ending_before_it_starts_is_refused(
+    client, survey, geo, street_staff
+):
+    from surveys.models import SurveyRound
+
+    client.force_login(street_staff)
+    base = {"questionnaire": survey.questionnaire.pk, "title": "越界", "target_households": 60}
+    wrong_place = client.post(
+        "/surveys/new/",
+        {**base, "starts_on": "2026-12-01", "ends_on": "2026-12-20", "communities": [geo.other_community.pk]},
+    )
+    backwards = client.post(
+        "/surveys/new/", {**base, "starts_on": "2026-12-20", "ends_on": "2026-12-01", "communities": [geo.community.pk]}
+    )
+    assert wrong_place.status_code == 400 and backwards.status_code == 400
+    assert not SurveyRound.objects.filter(title="越界").exists()
+
+
+def test_a_community_worker_gets_403_on_the_new_round_page(client, survey, community_worker):
+    client.force_login(community_worker)
+    assert client.get("/surveys/new/").status_code == 403
