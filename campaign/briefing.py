@@ -68,6 +68,9 @@ def _workbook(data: dict, overdue: list[Finding], day: date) -> bytes:
         [_("Overdue now"), cards["overdue_now"]["value"]],
         [_("On-time rate, 7 days (%)"), exports.percent(cards["on_time_7"]["value"])],
         [_("On-time rate, 30 days (%)"), exports.percent(cards["on_time_30"]["value"])],
+        [_("Awareness rate, latest survey (%)"), exports.percent(cards["survey"]["awareness"])],
+        [_("Support rate, latest survey (%)"), exports.percent(cards["survey"]["support"])],
+        [_("Satisfaction rate, latest survey (%)"), exports.percent(cards["survey"]["value"])],
     ]
     exports.write_sheet(workbook, _("Numbers"), [_("Measure"), str(day)], numbers)
     ranking = data["streets"] if data["filters"].street is None else data["communities"]

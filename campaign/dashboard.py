@@ -30,6 +30,7 @@ from campaign.models import ActionLine, Campaign, CategoryLink, Score
 from districts.models import Community, GridCell, Street, Unit
 from inspections import ladder, rollup
 from inspections.models import Category, DailySubtotal, Finding
+from surveys import results as survey_results
 from volunteers.stats import turnout
 
 #: The leaders: the district's, a street's, a community's; each sees the dashboard of their scope.
@@ -137,6 +138,8 @@ class Ranked:
     overdue_now: int = 0
     open_now: int = 0
     score: Decimal | None = None
+    #: 满意率 of the latest door-to-door survey round (``surveys.rates``).
+    satisfaction: float | None = None
     rank: int = 0
     links: dict = field(default_factory=dict)
 
@@ -170,6 +173,7 @@ class Ranked:
             "open_now": self.open_now,
             "rework_rate": self.rework_rate,
             "score": float(self.score) if self.score is not None else None,
+            "satisfaction_rate": self.satisfaction,
             "previous_on_time_rate": self.previous_rate,
             "change": self.change,
         }
@@ -449,6 +453,19 @@ def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
         start=day_start(monday), end=now, communities=None if district_wide else sorted(visible_community_ids)
     )
 
+    # The latest door-to-door survey of the campaign in the leader's places: a card and a column.
+    survey = survey_results.latest(
+        campaign_id=campaign.pk if campaign is not None else None,
+        communities=None if district_wide else sorted(visible_community_ids),
+    )
+    if survey is not None:
+        for rows_, by in ((street_ranking, survey["streets"]), (community_ranking, survey["communities"])):
+            codes = street_codes if rows_ is street_ranking else community_codes
+            pks = {code: pk for pk, code in codes.items()}
+            for row in rows_:
+                found = by.get(pks.get(row.code))
+                row.satisfaction = found["satisfaction"].rate if found else None
+
     closed = totals["closed"]
     cards = {
         "open_now": {"value": live["open_now"], "link": live_list(filters)},
@@ -478,6 +495,14 @@ def build(user, filters: Filters, *, now: datetime | None = None) -> dict:
         "closed_late": {"value": totals["closed_late"], "link": behind("closed_late", filters)},
         "score": {"value": float(latest_score) if latest_score is not None else None},
         "volunteer_person_times": {"value": volunteer.person_times, "hours": float(volunteer.hours)},
+        "survey": {
+            "value": survey["measures"]["satisfaction"].rate if survey else None,
+            "awareness": survey["measures"]["awareness"].rate if survey else None,
+            "support": survey["measures"]["support"].rate if survey else None,
+            "answers": survey["measures"]["satisfaction"].answers if survey else 0,
+            "round": survey["title"] if survey else None,
+            "link": reverse("surveys:results", args=[survey["round_id"]]) if survey else None,
+        },
     }
     quality = {
         "closed": {"value": closed, "link": behind("closed", filters)},

@@ -39,7 +39,7 @@ def ranking_rows(rows, *, with_score: bool = True) -> tuple[list[str], list[list
         _("Rework rate (%)"),
     ]
     if with_score:
-        headers.append(_("Score"))
+        headers += [_("Score"), _("Satisfaction rate (%)")]
     out = []
     for row in rows:
         line = [
@@ -53,6 +53,7 @@ def ranking_rows(rows, *, with_score: bool = True) -> tuple[list[str], list[list
         ]
         if with_score:
             line.append(float(row.score) if row.score is not None else None)
+            line.append(percent(row.satisfaction))
         out.append(line)
     return headers, out
 

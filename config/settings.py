@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "inspections",
     "oversight",
     "volunteers",
+    "surveys",
     "campaign",
     "open311",
     "demo",

@@ -62,7 +62,9 @@ class ActivitySerializer(serializers.ModelSerializer):
 class ActivityInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     community = CodeField(queryset=Community.objects.all(), unknown=_("No community has this code."))
-    kind = serializers.ChoiceField(choices=[c for c in Activity.Kind.choices if c[0] != Activity.Kind.DUTY])
+    kind = serializers.ChoiceField(
+        choices=[c for c in Activity.Kind.choices if c[0] not in (Activity.Kind.DUTY, Activity.Kind.SURVEY)]
+    )
     starts_at = DateTimeField()
     ends_at = DateTimeField()
     place = serializers.CharField(max_length=200)

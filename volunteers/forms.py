@@ -157,7 +157,10 @@ class ActivityForm(forms.Form):
         label=_("community"), queryset=Community.objects.none(), to_field_name="code", empty_label=None
     )
     title = forms.CharField(label=_("title"), max_length=100)
-    kind = forms.ChoiceField(label=_("kind"), choices=[c for c in Activity.Kind.choices if c[0] != Activity.Kind.DUTY])
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[c for c in Activity.Kind.choices if c[0] not in (Activity.Kind.DUTY, Activity.Kind.SURVEY)],
+    )
     starts_at = LocalDateTimeField(label=_("starts at"))
     ends_at = LocalDateTimeField(label=_("ends at"))
     place = forms.CharField(label=_("where to meet"), max_length=200)

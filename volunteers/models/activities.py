@@ -66,6 +66,7 @@ class Activity(models.Model):
         PUBLICITY = "publicity", _("civilisation publicity")
         VISITS = "visits", _("household visits")
         DUTY = "duty", _("duty day")
+        SURVEY = "survey", _("door-to-door survey")
         OTHER = "other", _("other")
 
     class Eligibility(models.TextChoices):
@@ -251,6 +252,7 @@ class Attendance(models.Model):
     class Method(models.TextChoices):
         ORGANISER = "organiser", _("by the organiser")
         QR = "qr", _("QR code")
+        SURVEY = "survey", _("from the survey responses")
 
     signup = models.OneToOneField(SignUp, models.CASCADE, related_name="attendance", verbose_name=_("sign-up"))
     activity = models.ForeignKey(Activity, models.CASCADE, related_name="attendances", verbose_name=_("activity"))

@@ -13,6 +13,7 @@ from inspections.demo import seed_categories, seed_extensions, seed_findings
 from inspections.models import Finding
 from open311.demo import seed_service_questions
 from oversight.demo import seed_cases
+from surveys.demo import seed_surveys
 from volunteers.demo import seed_volunteers
 
 
@@ -90,6 +91,8 @@ class Command(BaseCommand):
             self.stderr.write(f"extension requests: {extensions} added; accountability cases: {cases} added")
         # Last: its rounds (with --rounds) report findings; it rebuilds the roll-up from all of them.
         seed_campaign(rounds=rounds)
+        # After the campaign: the questionnaire belongs to it.
+        seed_surveys()
 
     def _progress(self, verbosity: int):
         if verbosity < 1:
