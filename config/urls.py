@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("campaign.urls")),
     path("", include("volunteers.urls")),
+    path("", include("neighbourhood.urls")),
 ]
 
 # The portal's own error pages, whatever DEBUG says (web.pages).
