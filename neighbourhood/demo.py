@@ -13,7 +13,6 @@ from shapely.geometry import shape
 
 from districts.demo import SEED_COMMUNITIES, STREET_BY_NAME
 from districts.models import Community
-from inspections.models import Category
 from neighbourhood.models import Kind, PointOfInterest
 
 M_PER_DEG_LAT = 111_195.0
@@ -58,8 +57,6 @@ POINTS = {
     ),
 }
 
-GAP_CATEGORY = {"code": "life-circle-gap", "name": "生活圈配套缺项", "deadline_hours": 720, "ack_minutes": 1440}
-
 
 def _at(boundary: dict, east: float, north: float) -> tuple[float, float]:
     centre = shape(boundary).envelope.centroid
@@ -71,7 +68,6 @@ def _at(boundary: dict, east: float, north: float) -> tuple[float, float]:
 @transaction.atomic
 def seed_life_circles() -> int:
     """Create or update the demo points (keyed on community, kind and name); returns how many."""
-    Category.objects.update_or_create(code=GAP_CATEGORY["code"], defaults={**GAP_CATEGORY, "sort_order": 90})
     count = 0
     for name, points in POINTS.items():
         street = STREET_BY_NAME[SEED_COMMUNITIES[name]]
