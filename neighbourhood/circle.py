@@ -1,6 +1,6 @@
 """The life circle of a community, computed in one place: its centre, its reach, what it lacks.
 
-The centre is the community service centre (社区服务中心); with several, the first by name. The
+The centre is the community service centre (社区服务中心); with several, the first recorded. The
 reach is a circle of the community's radius (``CircleRadius``, else ``CIRCLE_RADIUS_M``) around
 it. A kind is lacking when no point of that kind lies within the reach; without a centre the
 circle cannot be drawn, which is itself a lack (of the service centre), and every other kind is
@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+import shapely
 from shapely.geometry import Point, shape
-from shapely.ops import transform
 
 from districts.models import Community
 from neighbourhood.models import COLOURS, CircleRadius, Kind, PointOfInterest
@@ -61,7 +61,7 @@ def metres_outside(boundary: dict | None, *, lat: float, lng: float) -> float | 
         return None
     k_lat = math.pi * EARTH_RADIUS_M / 180
     k_lng = k_lat * math.cos(math.radians(lat))
-    projected = transform(lambda x, y, z=None: ((x - lng) * k_lng, (y - lat) * k_lat), area)
+    projected = shapely.transform(area, lambda xy: (xy - (lng, lat)) * (k_lng, k_lat))
     return projected.distance(Point(0, 0))
 
 
@@ -98,14 +98,14 @@ class Circle:
 
 
 def centre_of(points: Iterable[PointOfInterest]) -> PointOfInterest | None:
-    centres = sorted((p for p in points if p.kind == Kind.SERVICE_CENTRE), key=lambda p: (p.name, p.pk or 0))
+    centres = sorted((p for p in points if p.kind == Kind.SERVICE_CENTRE), key=lambda p: p.pk or 0)
     return centres[0] if centres else None
 
 
 def compute(community: Community, points: Iterable[PointOfInterest], *, radius_m: int) -> Circle:
     """The circle of ``community`` from its ``points`` (no query).
 
-    1. The centre: the first service centre by name.
+    1. The centre: the first service centre recorded.
     2. For every expected kind, the points of that kind within ``radius_m`` of the centre and
        the nearest of them (the centre itself counts for its own kind).
     3. Without a centre, every expected kind lacks: nothing can be said to be within reach.
