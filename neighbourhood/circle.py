@@ -12,8 +12,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 import shapely
+from django.conf import settings
 from shapely.geometry import Point, shape
 
 from districts.models import Community

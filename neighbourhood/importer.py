@@ -222,9 +222,7 @@ def validate(community: Community, unit: str, raw: list[tuple[int, dict]]) -> tu
             continue
         key = (kind, data.name.strip())
         if key in seen:
-            errors.append(
-                say(number, _("the same kind and name are already on %(number)s.") % {"number": seen[key]})
-            )
+            errors.append(say(number, _("the same kind and name are already on %(number)s.") % {"number": seen[key]}))
             continue
         seen[key] = number
         if warning:

@@ -46,7 +46,7 @@ def public_cache_key(code: str, language: str) -> str:
 
 
 def forget(community: Community) -> None:
-    """Drop the residents' cached page of the community, in every language."""
+    """Drop the residents' cached page of the community, in every language (after the write)."""
     cache.delete_many([public_cache_key(community.code, code) for code, _name in settings.LANGUAGES])
 
 
@@ -126,7 +126,7 @@ def create_point(*, actor, community: Community, data: PointData) -> tuple[Point
         raise Invalid(_("The community already has a point of this kind by that name."), field="name")
     with transaction.atomic():
         point = PointOfInterest.objects.create(community=community, updated_by=actor, **_cleaned(data))
-        transaction.on_commit(lambda: forget(community))
+    forget(community)
     return point, warning
 
 
@@ -143,7 +143,7 @@ def update_point(*, actor, point: PointOfInterest, data: PointData) -> tuple[Poi
             setattr(point, key, value)
         point.updated_by = actor
         point.save()
-        transaction.on_commit(lambda: forget(community))
+    forget(community)
     return point, warning
 
 
@@ -153,7 +153,7 @@ def delete_point(*, actor, point: PointOfInterest) -> None:
         raise Forbidden(_("Only the community's workers and the street's staff edit its life circle."))
     with transaction.atomic():
         point.delete()
-        transaction.on_commit(lambda: forget(community))
+    forget(community)
 
 
 def write_points(*, actor, community: Community, rows: list[PointData]) -> tuple[int, int]:
@@ -184,9 +184,8 @@ def write_points(*, actor, community: Community, rows: list[PointData]) -> tuple
         for point in changed:
             point.updated_at = now
         PointOfInterest.objects.bulk_update(changed, ["address", "hours", "lat", "lng", "updated_by", "updated_at"])
-        created, updated = len(new), len(changed)
-        transaction.on_commit(lambda: forget(community))
-    return created, updated
+    forget(community)
+    return len(new), len(changed)
 
 
 # --- From a lack to a micro-wish or a finding ----------------------------------------------
@@ -194,10 +193,7 @@ def write_points(*, actor, community: Community, rows: list[PointData]) -> tuple
 
 def _open_action(community: Community, kind: str, *, of: str) -> LackAction | None:
     rows = LackAction.objects.filter(community=community, kind=kind)
-    if of == "wish":
-        rows = rows.filter(wish__status__in=OPEN_WISH)
-    else:
-        rows = rows.filter(finding__status__in=OPEN_FINDING)
+    rows = rows.filter(wish__status__in=OPEN_WISH) if of == "wish" else rows.filter(finding__status__in=OPEN_FINDING)
     return rows.select_related("wish", "finding").first()
 
 
@@ -212,7 +208,7 @@ def _lack(community: Community, kind: str) -> circle.Circle:
 
 
 def lack_sentence(found: circle.Circle, kind: str) -> str:
-    """"No clinic or pharmacy within 1000 m of the service centre", or the missing centre."""
+    """ "No clinic or pharmacy within 1000 m of the service centre", or the missing centre."""
     label = dict(Kind.choices)[kind]
     if kind == Kind.SERVICE_CENTRE:
         return _("%(community)s has no community service centre on its life circle map.") % {

@@ -211,7 +211,9 @@ def import_points(request, code: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = importer.import_points(actor=request.user, community=community, upload=form.cleaned_data["file"])
+                result = importer.import_points(
+                    actor=request.user, community=community, upload=form.cleaned_data["file"]
+                )
             except importer.ImportRefused as refused:
                 errors = refused.errors
             except Forbidden as error:
