@@ -22,10 +22,13 @@ def watch(page, live_server) -> tuple[list[str], list[str]]:
     own = urlsplit(live_server.url).hostname
     errors, outside = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") and errors.append(m.text),
-    )
+
+    def console(message):
+        # The browser asks for /favicon.ico on its own; that 404 is no page's error.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            errors.append(message.text)
+
+    page.on("console", console)
 
     def check(request):
         host = urlsplit(request.url).hostname
