@@ -154,7 +154,7 @@ def test_a_lack_becomes_the_communitys_micro_wish_linked_back(client, community_
     wish = Wish.objects.get()
     assert response.status_code == 302 and response.url == reverse("volunteers:wish", args=[wish.pk])
     assert (wish.community, wish.status, wish.recorded_by) == (community, Wish.Status.RECORDED, community_worker)
-    assert "1000 m" in wish.description
+    assert "1000" in wish.description and "银行" in wish.description
     assert LackAction.objects.get().wish == wish
     page = client.get(reverse("neighbourhood:community", args=[community.code])).content.decode()
     assert reverse("volunteers:wish", args=[wish.pk]) in page
@@ -275,3 +275,23 @@ def test_the_leaders_of_every_level_read(client, community, role):
     scope = community.street if role == Role.STREET_LEADER else community
     user = person(role, scope, username=f"l-{role}")
     assert client_for(client, user).get(reverse("neighbourhood:community", args=[community.code])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/circle/%00/",
+        "/circle/37010300100%E4/",
+        "/neighbourhood/%00/",
+        "/neighbourhood/370103001001/lacks/%00/finding/",
+        "/neighbourhood/points/99999999999999999999/",
+    ],
+)
+def test_bad_addresses_are_404_never_a_server_error(client, community_worker, community, url):
+    assert client_for(client, community_worker).get(url).status_code == 404
+
+
+def test_a_name_with_a_nul_character_is_a_form_error(client, community_worker, community):
+    url = reverse("neighbourhood:point_new", args=[community.code])
+    assert client_for(client, community_worker).post(url, form(name="a\x00b")).status_code == 400
+    assert not PointOfInterest.objects.exists()
