@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("campaign.api")),
     path("api/v1/", include("inspections.api_urls")),
     path("api/v1/volunteers/", include("volunteers.api")),
+    path("api/v1/", include("neighbourhood.api")),
     path("open311/v2/", include("open311.urls")),
     path("", include("notifications.urls")),
     path("oversight/", include("oversight.urls")),

@@ -5,7 +5,6 @@ from django.urls import path, register_converter
 from neighbourhood import views
 
 
-
 class CommunityCode:
     """A community's official code, 12 digits: anything else is no page (404) before any query."""
 

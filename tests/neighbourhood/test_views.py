@@ -295,3 +295,42 @@ def test_a_name_with_a_nul_character_is_a_form_error(client, community_worker, c
     url = reverse("neighbourhood:point_new", args=[community.code])
     assert client_for(client, community_worker).post(url, form(name="a\x00b")).status_code == 400
     assert not PointOfInterest.objects.exists()
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+def api_url(code: str) -> str:
+    return f"/api/v1/communities/{code}/circle/"
+
+
+def test_the_api_gives_the_circle_of_a_community_in_scope(client, street_staff, community, centre):
+    point(community, Kind.CLINIC, "药店", east=400)
+    body = client_for(client, street_staff).get(api_url(community.code)).json()
+    assert (body["community"], body["radius_m"], body["centre"]["name"]) == (community.code, 1000, centre.name)
+    assert Kind.CLINIC not in body["lacks"] and Kind.BANK in body["lacks"]
+    clinic = next(k for k in body["kinds"] if k["kind"] == Kind.CLINIC)
+    assert (clinic["within"], round(clinic["nearest_m"])) == (1, 400)
+    assert [p["name"] for p in body["points"]] == ["药店", centre.name]
+
+
+def test_the_api_is_404_out_of_scope_and_for_a_bad_code(client, other_street_staff, community):
+    client = client_for(client, other_street_staff)
+    assert client.get(api_url(community.code)).status_code == 404
+    assert client.get(api_url("%00")).status_code == 404
+
+
+def test_the_api_is_403_for_another_role(client, unit_staff, community):
+    assert client_for(client, unit_staff).get(api_url(community.code)).status_code == 403
+
+
+def test_the_api_costs_a_fixed_number_of_queries(
+    client, community_worker, community, centre, django_assert_num_queries
+):
+    for n in range(5):
+        point(community, Kind.BANK, f"银行{n}", east=50 * n)
+    client = client_for(client, community_worker)
+    client.get(api_url(community.code))
+    # session, user, memberships, the community (with its radius), its points.
+    with django_assert_num_queries(5):
+        assert client.get(api_url(community.code)).status_code == 200
