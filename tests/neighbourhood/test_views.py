@@ -1,6 +1,9 @@
 """The life circle's pages: scope, editing, lacks made into wishes and findings, the public page."""
 
+import json
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
@@ -334,3 +337,45 @@ def test_the_api_costs_a_fixed_number_of_queries(
     # session, user, memberships, the community (with its radius), its points.
     with django_assert_num_queries(5):
         assert client.get(api_url(community.code)).status_code == 200
+
+
+# --- the import page ------------------------------------------------------------------------
+
+
+def _upload(features) -> SimpleUploadedFile:
+    body = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    return SimpleUploadedFile("points.geojson", body, content_type="application/geo+json")
+
+
+def _feature(kind, name, east=0, north=0):
+    lat, lng = at(east, north)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lng, lat]},
+        "properties": {"kind": kind, "name": name},
+    }
+
+
+def test_the_import_page_lists_every_refusal_and_writes_nothing(client, community_worker, community):
+    url = reverse("neighbourhood:import", args=[community.code])
+    response = client_for(client, community_worker).post(
+        url, {"file": _upload([_feature("银行", "好银行"), _feature("赌场", "坏点")])}
+    )
+    assert response.status_code == 400
+    assert len(response.context["errors"]) == 1 and "赌场" in response.context["errors"][0]
+    assert not PointOfInterest.objects.exists()
+
+
+def test_the_import_page_writes_a_good_file_and_returns_to_the_circle(client, street_staff, community):
+    url = reverse("neighbourhood:import", args=[community.code])
+    response = client_for(client, street_staff).post(
+        url, {"file": _upload([_feature("社区服务中心", "中心"), _feature("school", "小学", east=300)])}
+    )
+    assert response.status_code == 302 and response.url == reverse("neighbourhood:community", args=[community.code])
+    assert sorted(PointOfInterest.objects.values_list("name", flat=True)) == ["中心", "小学"]
+
+
+def test_a_leader_may_not_import(client, leader, community):
+    url = reverse("neighbourhood:import", args=[community.code])
+    assert client_for(client, leader).post(url, {"file": _upload([_feature("银行", "银行")])}).status_code == 403
+    assert not PointOfInterest.objects.exists()
