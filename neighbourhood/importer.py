@@ -241,3 +241,22 @@ def import_points(*, actor, community: Community, upload) -> ImportResult:
     rows, warnings = validate(community, unit, raw)
     created, updated = services.write_points(actor=actor, community=community, rows=rows)
     return ImportResult(created=created, updated=updated, warnings=warnings)
+
+
+def template() -> bytes:
+    """An Excel sheet to fill in: the header row the import reads, and one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "生活圈点位"
+    sheet.append(["类型", "名称", "地址", "经度", "纬度", "开放时间"])
+    sheet.append(["诊所药店", "示例药店", "示例路1号", 116.992, 36.651, "08:00–20:00"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEF", (14, 28, 28, 12, 12, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

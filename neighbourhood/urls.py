@@ -25,6 +25,7 @@ urlpatterns = [
     path("neighbourhood/<community_code:code>/", views.community_page, name="community"),
     path("neighbourhood/<community_code:code>/points/new/", views.point_new, name="point_new"),
     path("neighbourhood/<community_code:code>/import/", views.import_points, name="import"),
+    path("neighbourhood/<community_code:code>/import/template.xlsx", views.import_template, name="import_template"),
     path("neighbourhood/<community_code:code>/poster/", views.poster, name="poster"),
     path("neighbourhood/<community_code:code>/lacks/<slug:kind>/wish/", views.lack_wish, name="lack_wish"),
     path("neighbourhood/<community_code:code>/lacks/<slug:kind>/finding/", views.lack_finding, name="lack_finding"),

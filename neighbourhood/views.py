@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from neighbourhood.navigation import READERS
 from neighbourhood.services import PointData
 from web.errors import Conflict, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
+from web.sheets import XLSX
 
 
 def _may_read(user) -> bool:
@@ -234,6 +236,17 @@ def import_points(request, code: str):
         {"form": form, "community": community, "errors": errors, "kinds": importer.CHINESE_LABELS.items()},
         status=status,
     )
+
+
+@staff
+def import_template(request, code: str):
+    """The Excel sheet to fill in for the import (the header row it reads, one example row)."""
+    community = _community(request, code)
+    response = HttpResponse(importer.template(), content_type=XLSX)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{community.name}-生活圈点位.xlsx"
+    )
+    return response
 
 
 @staff

@@ -379,3 +379,16 @@ def test_a_leader_may_not_import(client, leader, community):
     url = reverse("neighbourhood:import", args=[community.code])
     assert client_for(client, leader).post(url, {"file": _upload([_feature("银行", "银行")])}).status_code == 403
     assert not PointOfInterest.objects.exists()
+
+
+def test_the_excel_template_imports_as_it_is(client, community_worker, community):
+    client = client_for(client, community_worker)
+    sheet = client.get(reverse("neighbourhood:import_template", args=[community.code]))
+    assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+    # Its example row lies inside the test community, so the sheet imports as it is.
+    response = client.post(
+        reverse("neighbourhood:import", args=[community.code]),
+        {"file": SimpleUploadedFile("t.xlsx", sheet.content)},
+    )
+    assert response.status_code == 302
+    assert list(PointOfInterest.objects.values_list("kind", "name")) == [(Kind.CLINIC, "示例药店")]
