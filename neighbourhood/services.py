@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.geometry import shape
 
 from accounts.models import Role
 from accounts.visibility import holds
@@ -269,7 +270,7 @@ def lack_to_finding(*, actor, community: Community, kind: str, category: Categor
     if found.centre is not None:
         lat, lng = found.centre.lat, found.centre.lng
     elif community.boundary:
-        inside = circle.shape(community.boundary).representative_point()
+        inside = shape(community.boundary).representative_point()
         lat, lng = inside.y, inside.x
     address = found.centre.address if found.centre is not None and found.centre.address else community.name
     with transaction.atomic():
