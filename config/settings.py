@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "surveys",
     "campaign",
     "open311",
+    "neighbourhood",
     "demo",
 ]
 
@@ -191,6 +192,14 @@ DEADLINE_ESCALATE_AFTER = timedelta(hours=float(os.environ.get("DEADLINE_ESCALAT
 VOLUNTEER_CANCEL_CUTOFF = timedelta(hours=float(os.environ.get("VOLUNTEER_CANCEL_CUTOFF_HOURS", "2")))
 VOLUNTEER_NO_SHOW_LIMIT = int(os.environ.get("VOLUNTEER_NO_SHOW_LIMIT", "3"))
 VOLUNTEER_NO_SHOW_WINDOW = timedelta(days=int(os.environ.get("VOLUNTEER_NO_SHOW_WINDOW_DAYS", "180")))
+
+# The 15-minute life circle (neighbourhood.circle): the walking reach around a community's
+# service centre, in metres (a community may set its own in the admin); how long the residents'
+# public page is kept in the cache; the category offered first for a finding made from what the
+# circle lacks (the person reporting may choose another).
+CIRCLE_RADIUS_M = int(os.environ.get("CIRCLE_RADIUS_M", "1000"))
+CIRCLE_PUBLIC_CACHE_SECONDS = int(os.environ.get("CIRCLE_PUBLIC_CACHE_SECONDS", "300"))
+CIRCLE_FINDING_CATEGORY = os.environ.get("CIRCLE_FINDING_CATEGORY", "broken-facility")
 
 # --- Notifications (the outbox) ------------------------------------------------------------
 

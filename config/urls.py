@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("inspections.api_urls")),
     path("api/v1/volunteers/", include("volunteers.api")),
     path("api/v1/surveys/", include("surveys.api")),
+    path("api/v1/", include("neighbourhood.api")),
     path("open311/v2/", include("open311.urls")),
     path("", include("notifications.urls")),
     path("oversight/", include("oversight.urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("campaign.urls")),
     path("", include("volunteers.urls")),
     path("surveys/", include("surveys.urls")),
+    path("", include("neighbourhood.urls")),
 ]
 
 # The portal's own error pages, whatever DEBUG says (web.pages).

@@ -11,6 +11,7 @@ from campaign.demo import seed_campaign
 from districts.demo import seed_demo_geography
 from inspections.demo import seed_categories, seed_extensions, seed_findings
 from inspections.models import Finding
+from neighbourhood.demo import seed_life_circles
 from open311.demo import seed_service_questions
 from oversight.demo import seed_cases
 from surveys.demo import seed_surveys
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             accounts += seed_volunteers(password=password)
             seed_categories()
             seed_service_questions()
+            seed_life_circles()
         self.stderr.write(f"password: {password}")
         for account in accounts:
             self.stdout.write(f"{account.username}\t{account.role}\t{account.scope_code}")
