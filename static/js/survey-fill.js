@@ -122,6 +122,12 @@
     }).then(function (response) {
       sending = false;
       if (response.status >= 500) { throw new Error("server"); }
+      if (response.status === 401 || response.status === 403) {
+        // Logged out (or the page is stale): keep everything on the phone until the person logs in again.
+        show("failed", gettext("Log in again to send; the answers stay on this phone."));
+        showQueue();
+        return;
+      }
       var rest = read(QUEUE, []).filter(function (other) { return other.body.client_id !== item.body.client_id; });
       write(QUEUE, rest);
       if (response.ok) {

@@ -73,3 +73,26 @@ def test_a_volunteer_fills_in_offline_and_the_response_is_sent_once_when_back_on
     )
     page.wait_for_function("document.getElementById('survey-queue').dataset.count === '0'")
     assert Response.objects.count() == 1
+
+
+def test_a_response_made_after_the_session_ended_waits_on_the_phone_until_the_volunteer_logs_in_again(
+    phone_page, live_server, login, geo, survey, interviewer
+):
+    page = phone_page
+    login(page, live_server, "volunteer", PASSWORD)
+    page.goto(f"{live_server.url}/surveys/{survey.round.pk}/fill/")
+    page.select_option("#survey-grid", geo.cell.code)
+    for question, key in ((survey.q1, "a"), (survey.q2, "a"), (survey.q3, "b")):
+        page.locator(f"fieldset[data-question='{question.pk}'] input[value={key}]").check()
+    # The session ends (logged out elsewhere, expired) while the page is open.
+    page.context.clear_cookies()
+    page.locator("#survey-send").click()
+    page.wait_for_selector("#survey-status.failed")
+    assert page.locator("#survey-queue").get_attribute("data-count") == "1"
+    assert Response.objects.count() == 0
+
+    # Logged in again, the page sends what waited.
+    login(page, live_server, "volunteer", PASSWORD)
+    page.goto(f"{live_server.url}/surveys/{survey.round.pk}/fill/")
+    page.wait_for_selector("#survey-status.sent", timeout=10000)
+    assert Response.objects.count() == 1

@@ -255,3 +255,30 @@ def test_wrong_types_inside_the_answers_are_400(client, survey, community_worker
     sent["answers"][str(survey.q5.pk)] = ["a"]
     response = post(client, survey, sent)
     assert response.status_code == 400 and len(response.json()["answers"]) == 2
+
+
+def test_a_volunteers_day_of_interviews_is_one_person_time_in_the_volunteers_turnout(client, survey, interviewer, geo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from volunteers.stats import turnout
+
+    client.force_login(interviewer)
+    assert post(client, survey, body(survey, geo.cell)).status_code == 201
+    assert post(client, survey, body(survey, geo.sibling_cell)).status_code == 201
+    now = timezone.now()
+    counted = turnout(start=now - timedelta(days=1), end=now + timedelta(minutes=1), communities=[geo.community.pk])
+    # Two visits minutes apart: one person-time, the half-hour minimum.
+    assert (counted.person_times, str(counted.hours)) == (1, "0.50")
+
+
+def test_the_results_query_count_does_not_grow_with_the_responses(
+    client, survey, geo, community_worker, leader, django_assert_max_num_queries
+):
+    for _ in range(6):
+        respond(survey, community_worker, geo.cell)
+    client.force_login(leader)
+    client.get(f"{URL}{survey.round.pk}/results/")
+    with django_assert_max_num_queries(9):
+        assert client.get(f"{URL}{survey.round.pk}/results/?street={geo.street.code}").status_code == 200
