@@ -2,9 +2,10 @@
 two door-to-door rounds over the seed's communities (the second still open), a few hundred
 responses by the communities' volunteers and workers.
 
-Idempotent: nothing is made when the demo questionnaire is already there. The responses go through
-the real service (``surveys.responses.record_response``), so the volunteers' interviews are counted
-as their service. A fixed random seed makes the same numbers every time. Runs unscoped.
+Idempotent: nothing is made when the demo questionnaire is already there. The responses are written
+in bulk and counted as the volunteers' service by ``surveys.service.count_many`` (the same rows as
+the phone's path, ``surveys.responses.record_response``, counts one by one). A fixed random seed
+makes the same numbers every time. Runs unscoped.
 """
 
 import random
@@ -18,8 +19,8 @@ from accounts.demo import COMMUNITY_SLUGS
 from accounts.models import User
 from districts import demo as geography
 from districts.models import Community, GridCell
-from surveys.models import Option, Question, Questionnaire, RoundCommunity, SurveyRound
-from surveys.responses import record_response
+from surveys import service
+from surveys.models import Answer, Option, Question, Questionnaire, Response, RoundCommunity, SurveyRound
 
 TITLE = "创建全国文明城市市民满意度入户调查问卷"
 INTRODUCTION = (
@@ -70,8 +71,8 @@ BETTER = 0.06
 SUGGESTIONS = ("希望增加垃圾分类投放点", "楼道灯经常坏", "小区东门电动车乱停", "建议多开展文明宣传", "")
 ROUNDS = (
     # (title, first day and last day from today, responses per community)
-    ("2026年第一轮创城入户调查", -62, -48, 35),
-    ("2026年第二轮创城入户调查", -20, 10, 80),
+    ("2026年第一轮创城入户调查", -62, -48, 25),
+    ("2026年第二轮创城入户调查", -20, 10, 55),
 )
 
 
@@ -127,7 +128,7 @@ def seed_surveys() -> int:
         + [f"volunteer-{COMMUNITY_SLUGS[name]}-{n:02d}" for name in communities for n in range(1, 6)],
         field_name="username",
     )
-    made = 0
+    visits: list[tuple] = []
     with transaction.atomic():
         questionnaire = _questionnaire(campaign)
         questions = list(questionnaire.questions.prefetch_related("options").order_by("order"))
@@ -140,7 +141,7 @@ def seed_surveys() -> int:
             )
             for name, community in communities.items():
                 RoundCommunity.objects.create(round=round_, community=community, target_households=120)
-                cells = list(GridCell.objects.filter(community=community).order_by("code"))
+                cells = list(GridCell.objects.filter(community=community).select_related("community").order_by("code"))
                 people = [
                     workers[u]
                     for u in [f"community-{COMMUNITY_SLUGS[name]}"]
@@ -156,13 +157,48 @@ def seed_surveys() -> int:
                     at = datetime.combine(day, time(9), tzinfo=timezone.get_current_timezone()) + timedelta(
                         minutes=rng.randrange(0, 9 * 60)
                     )
-                    record_response(
-                        actor=rng.choice(people),
-                        round_=round_,
-                        client_id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                        grid=rng.choice(cells).code,
-                        answers=_answers(rng, questions, chances),
-                        answered_at=min(at, timezone.now()),
+                    visits.append(
+                        (rng.choice(people), round_, rng.choice(cells), _answers(rng, questions, chances), at)
                     )
-                    made += 1
+        made = _write(visits, questions, rng)
     return made
+
+
+def _write(visits: list[tuple], questions: list[Question], rng: random.Random) -> int:
+    """The visits as responses and answers in bulk, counted as the volunteers' service.
+
+    The demo's answers are made valid (``_answers``); the phone's path, which checks them one by
+    one, is ``surveys.responses.record_response``, and both count service through
+    ``surveys.service``.
+    """
+    now = timezone.now()
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                round=round_,
+                client_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                grid_cell=cell,
+                community_id=cell.community_id,
+                street_id=cell.community.street_id,
+                interviewer=actor,
+                answered_at=min(at, now),
+                created_at=min(at, now),
+            )
+            for actor, round_, cell, _answers_given, at in visits
+        ]
+    )
+    by_pk = {str(q.pk): q for q in questions}
+    keys = {q.pk: {o.key: o.pk for o in q.options.all()} for q in questions}
+    rows, chosen = [], []
+    for response, (_actor, _round, _cell, given, _at) in zip(responses, visits, strict=True):
+        for key, value in given.items():
+            question = by_pk[key]
+            rows.append(Answer(response=response, question=question, text=value if isinstance(value, str) else ""))
+            chosen.append([] if isinstance(value, str) else [keys[question.pk][k] for k in value])
+    answers = Answer.objects.bulk_create(rows)
+    through = Answer.options.through
+    through.objects.bulk_create(
+        [through(answer_id=a.pk, option_id=o) for a, options in zip(answers, chosen, strict=True) for o in options]
+    )
+    service.count_many(responses)
+    return len(responses)

@@ -282,3 +282,36 @@ def test_the_results_query_count_does_not_grow_with_the_responses(
     client.get(f"{URL}{survey.round.pk}/results/")
     with django_assert_max_num_queries(9):
         assert client.get(f"{URL}{survey.round.pk}/results/?street={geo.street.code}").status_code == 200
+
+
+def test_counting_many_responses_at_once_gives_the_rows_counted_one_by_one(survey, interviewer, community_worker, geo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys import service
+    from surveys.models import ServiceDay
+
+    start = timezone.now().replace(microsecond=0) - timedelta(days=1, hours=2)
+    made = [
+        respond(survey, interviewer, geo.cell, at=start),
+        respond(survey, interviewer, geo.cell, at=start + timedelta(minutes=95)),
+        respond(survey, interviewer, geo.cell, at=start + timedelta(days=1)),  # another day
+        respond(survey, community_worker, geo.cell, at=start + timedelta(minutes=10)),  # not a volunteer
+    ]
+
+    def ledger():
+        return sorted(
+            Attendance.objects.values_list("volunteer_id", "community_id", "checked_in_at", "checked_out_at", "hours")
+        )
+
+    one_by_one = ledger()
+    assert len(one_by_one) == 2 and {row[4] for row in one_by_one} == {
+        service.MIN_HOURS,
+        service._hours(made[0].answered_at, made[1].answered_at),
+    }
+    Activity.objects.filter(kind=Activity.Kind.SURVEY).delete()
+    assert not ServiceDay.objects.exists() and not Attendance.objects.exists()
+    assert service.count_many(list(Response.objects.all())) == 2
+    assert ledger() == one_by_one
+    assert ServiceDay.objects.count() == 2
