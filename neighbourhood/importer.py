@@ -18,13 +18,13 @@ import json
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from districts.models import Community
 from neighbourhood import circle, services
 from neighbourhood.models import CHINESE_LABELS, Kind
 from neighbourhood.services import PointData
 from web.errors import Invalid
+from web.imports import ImportRefused, cell_text, read_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_POINTS = 2000
@@ -43,14 +43,6 @@ REQUIRED_COLUMNS = ("kind", "name", "lng", "lat")
 COLUMN_NAMES = {"kind": "类型", "name": "名称", "lng": "经度", "lat": "纬度"}
 
 
-class ImportRefused(Exception):
-    """The file cannot be imported; ``errors`` says why, feature by feature or row by row."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
-
-
 @dataclass(frozen=True)
 class ImportResult:
     created: int
@@ -60,7 +52,7 @@ class ImportResult:
 
 def kind_of(value) -> str | None:
     """The kind's code from a code, its Chinese name or its label in the current language."""
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     if text.lower() in Kind.values:
@@ -74,21 +66,13 @@ def kind_of(value) -> str | None:
     return None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _number(value) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
     try:
-        return float(_text(value))
+        return float(cell_text(value))
     except ValueError:
         return None
 
@@ -139,35 +123,12 @@ def _geojson(data: bytes) -> list[tuple[int, dict]]:
 
 def _excel(upload) -> list[tuple[int, dict]]:
     """(row number, {column: value}) of every non-empty row after the header."""
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRefused([_("The file is not an Excel workbook (.xlsx).")]) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ImportRefused([_("The sheet is empty.")])
-    names = [_text(cell).lower() for cell in header]
-    columns: dict[str, int] = {}
-    for key, spellings in HEADERS.items():
-        for index, name in enumerate(names):
-            if name in spellings:
-                columns[key] = index
-                break
-    missing = [COLUMN_NAMES[key] for key in REQUIRED_COLUMNS if key not in columns]
-    if missing:
-        raise ImportRefused([_("Row 1: the columns %(columns)s are missing.") % {"columns": "、".join(missing)}])
-    found = []
-    for number, cells in enumerate(rows, start=2):
-        values = {key: cells[index] if index < len(cells) else None for key, index in columns.items()}
-        if any(_text(value) for value in values.values()):
-            values["_error"] = None
-            values["lat"], values["lng"] = _number(values.get("lat")), _number(values.get("lng"))
-            found.append((number, values))
-        if len(found) > MAX_POINTS:
-            raise ImportRefused([_("The sheet has more than %(count)s rows.") % {"count": MAX_POINTS}])
-    workbook.close()
+    found = read_rows(
+        upload, HEADERS, required=REQUIRED_COLUMNS, names=COLUMN_NAMES, max_rows=MAX_POINTS, as_text=False
+    )
+    for _row, values in found:
+        values["_error"] = None
+        values["lat"], values["lng"] = _number(values.get("lat")), _number(values.get("lng"))
     return found
 
 
@@ -203,15 +164,15 @@ def validate(community: Community, unit: str, raw: list[tuple[int, dict]]) -> tu
                 say(
                     number,
                     _("the kind “%(kind)s” is unknown; use a code or one of %(names)s.")
-                    % {"kind": _text(values.get("kind"))[:30], "names": "、".join(CHINESE_LABELS.values())},
+                    % {"kind": cell_text(values.get("kind"))[:30], "names": "、".join(CHINESE_LABELS.values())},
                 )
             )
             continue
         data = PointData(
             kind=kind,
-            name=_text(values.get("name")),
-            address=_text(values.get("address")),
-            hours=_text(values.get("hours")),
+            name=cell_text(values.get("name")),
+            address=cell_text(values.get("address")),
+            hours=cell_text(values.get("hours")),
             lat=values.get("lat"),
             lng=values.get("lng"),
         )

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from surveys.models import Measure, Option, Question, Questionnaire
+from web.imports import ImportRefused, read_rows
 
 HEADERS = {
     "order": ("序号", "题号", "order", "number"),
@@ -53,14 +53,6 @@ OPTION = re.compile(r"^([A-Za-z0-9_-]{1,20})\s*[.．、:：\s]\s*(.+)$")
 MAX_ROWS = 200
 
 
-class ImportRefused(Exception):
-    """The sheet cannot be imported; ``errors`` says why, row by row."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
-
-
 @dataclass
 class Row:
     number: int
@@ -72,44 +64,15 @@ class Row:
     options: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _read(upload) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) of every non-empty row after the header."""
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRefused([_("The file is not an Excel workbook (.xlsx).")]) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ImportRefused([_("The sheet is empty.")])
-    names = [_text(cell).lower() for cell in header]
-    columns = {}
-    for key, spellings in HEADERS.items():
-        for index, name in enumerate(names):
-            if name in spellings:
-                columns[key] = index
-                break
-    missing = [HEADERS[key][0] for key in REQUIRED if key not in columns]
-    if missing:
-        raise ImportRefused([_("Row 1: the columns %(columns)s are missing.") % {"columns": "、".join(missing)}])
-    found = []
-    for number, cells in enumerate(rows, start=2):
-        values = {key: _text(cells[index]) if index < len(cells) else "" for key, index in columns.items()}
-        if any(values.values()):
-            found.append((number, values))
-        if len(found) > MAX_ROWS:
-            raise ImportRefused([_("The sheet has more than %(count)s questions.") % {"count": MAX_ROWS}])
-    workbook.close()
-    return found
+    return read_rows(
+        upload,
+        HEADERS,
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        too_many=_("The sheet has more than %(count)s questions."),
+    )
 
 
 def _options(text: str) -> list[str]:
