@@ -47,7 +47,8 @@ demo: migrate var/demo-password
 # What people see: no debug pages (the portal's own error pages), over plain HTTP on this
 # machine. `DEBUG=1 make run` shows Django's debug pages to a developer who asks for them.
 RUN_ENV = DEBUG=$${DEBUG:-0} SECRET_KEY="$$(cat var/secret-key)" \
-	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0}
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 
 run: demo var/secret-key
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
