@@ -23,6 +23,7 @@ from districts.models import Community
 from neighbourhood import circle, services
 from neighbourhood.models import CHINESE_LABELS, Kind
 from neighbourhood.services import PointData
+from web import imports
 from web.errors import Invalid
 from web.imports import ImportRefused, cell_text, read_rows
 
@@ -206,18 +207,9 @@ def import_points(*, actor, community: Community, upload) -> ImportResult:
 
 def template() -> bytes:
     """An Excel sheet to fill in: the header row the import reads, and one example row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "生活圈点位"
-    sheet.append(["类型", "名称", "地址", "经度", "纬度", "开放时间"])
-    sheet.append(["诊所药店", "示例药店", "示例路1号", 116.992, 36.651, "08:00–20:00"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABCDEF", (14, 28, 28, 12, 12, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return imports.template(
+        title="生活圈点位",
+        header=["类型", "名称", "地址", "经度", "纬度", "开放时间"],
+        examples=[["诊所药店", "示例药店", "示例路1号", 116.992, 36.651, "08:00–20:00"]],
+        widths=(14, 28, 28, 12, 12, 16),
+    )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from surveys.models import Measure, Option, Question, Questionnaire
+from web import imports
 from web.imports import ImportRefused, read_rows
 
 HEADERS = {
@@ -184,3 +185,17 @@ def import_questionnaire(*, campaign, title: str, introduction: str = "", upload
                 ]
             )
     return questionnaire
+
+
+def template() -> bytes:
+    """An Excel sheet to fill in: the header row the import reads and one question of each kind."""
+    return imports.template(
+        title="问卷",
+        header=["序号", "题型", "题目", "必答", "指标", "选项", "正向选项"],
+        examples=[
+            [1, "单选", "您是否知道我市正在创建全国文明城市？", "是", "知晓率", "A.知道\nB.不知道", "A"],
+            [2, "多选", "您参加过哪些创城志愿服务？", "否", "支持率", "A.清扫保洁\nB.文明劝导\nC.没有参加", "A,B"],
+            [3, "填空", "您对社区创城工作还有什么建议？", "否", "", "", ""],
+        ],
+        widths=(8, 8, 44, 8, 10, 28, 12),
+    )

@@ -6,18 +6,20 @@ read or import gets the 403 page.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from surveys import exports, permissions, results, rounds
+from surveys import exports, importer, permissions, results, rounds
 from surveys.forms import ImportForm, PlaceForm, RoundForm
 from surveys.importer import ImportRefused, import_questionnaire
 from surveys.models import SurveyRound
 from surveys.rates import DEFINITIONS
 from web.pages import forbidden
+from web.sheets import XLSX
 
 
 def _round_or_404(user, pk: int) -> SurveyRound:
@@ -174,6 +176,18 @@ def import_questionnaire_page(request):
                 return redirect("surveys:import")
         status = 400
     return render(request, "surveys/import.html", {"form": form, "errors": errors}, status=status)
+
+
+@login_required
+def import_template(request):
+    """The Excel sheet to fill in for the import: its header row and one question of each kind."""
+    if not permissions.may_import(request.user):
+        return forbidden(request, _("Questionnaires are imported by the street offices and the district."))
+    response = HttpResponse(importer.template(), content_type=XLSX)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="问卷导入模板.xlsx"
+    )
+    return response
 
 
 @login_required

@@ -3,13 +3,17 @@
 Each import validates every row before it writes anything (its own rules), and refuses the file
 with the list of what is wrong, row by row (``ImportRefused``). What they share is here: the
 workbook opened read-only, the header row matched against the spellings each column accepts, and
-the non-empty rows numbered as people see them in Excel (the header is row 1).
+the non-empty rows numbered as people see them in Excel (the header is row 1); and the sheet to
+fill in that each import page offers (``template``).
 """
 
+import io
 from collections.abc import Mapping, Sequence
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 
 class ImportRefused(Exception):
@@ -77,3 +81,23 @@ def read_rows(
         return found
     finally:
         book.close()
+
+
+def template(*, title: str, header: Sequence[str], examples: Sequence[Sequence], widths: Sequence[int]) -> bytes:
+    """An Excel sheet to fill in for an import: the header row it reads (bold), and example rows."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for row in examples:
+        sheet.append(list(row))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

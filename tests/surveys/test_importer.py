@@ -96,3 +96,22 @@ def test_the_import_page_lists_the_refusals_and_writes_nothing(client, campaign,
     )
     assert response.status_code == 400 and b"import-errors" in response.content
     assert not Questionnaire.objects.exists()
+
+
+def test_the_sheet_to_fill_in_imports_as_it_is(client, campaign, street_staff, community_worker):
+    client.force_login(community_worker)
+    assert client.get("/surveys/import/template.xlsx").status_code == 403
+    client.force_login(street_staff)
+    assert b"/surveys/import/template.xlsx" in client.get("/surveys/import/").content
+    response = client.get("/surveys/import/template.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    upload = SimpleUploadedFile("template.xlsx", response.content)
+    questionnaire = import_questionnaire(campaign=campaign, title="模板问卷", upload=upload)
+    questions = list(questionnaire.questions.order_by("order"))
+    assert [(q.kind, q.measure) for q in questions] == [
+        ("single", "awareness"),
+        ("multiple", "support"),
+        ("text", None),
+    ]
+    assert [o.key for o in questions[1].options.filter(positive=True)] == ["A", "B"]
