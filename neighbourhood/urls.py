@@ -22,6 +22,7 @@ register_converter(CommunityCode, "community_code")
 app_name = "neighbourhood"
 urlpatterns = [
     path("neighbourhood/", views.index, name="index"),
+    path("neighbourhood/export.xlsx", views.export, name="export"),
     path("neighbourhood/<community_code:code>/", views.community_page, name="community"),
     path("neighbourhood/<community_code:code>/points/new/", views.point_new, name="point_new"),
     path("neighbourhood/<community_code:code>/import/", views.import_points, name="import"),

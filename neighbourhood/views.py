@@ -24,7 +24,7 @@ from neighbourhood.navigation import READERS
 from neighbourhood.services import PointData
 from web.errors import Conflict, Forbidden, Invalid, add_to_form
 from web.pages import forbidden
-from web.sheets import XLSX
+from web.sheets import XLSX, table_response
 
 
 def _may_read(user) -> bool:
@@ -114,6 +114,54 @@ def index(request):
     circles = circle.circles_of(communities)
     rows = [{"community": c, "circle": circles[c.pk]} for c in communities]
     return render(request, "neighbourhood/index.html", {"rows": rows})
+
+
+def _lacks_text(found: circle.Circle) -> str:
+    if found.centre is None:
+        return _("no service centre")
+    return "、".join(str(row.label) for row in found.lacks) or _("nothing")
+
+
+@staff
+def export(request):
+    """The index as an Excel table: each community's reach, centre, what it lacks, and each kind within reach."""
+    communities = list(
+        Community.objects.visible_to(request.user, roles=READERS).select_related("street").order_by("code")
+    )
+    circles = circle.circles_of(communities)
+    kinds = circle.EXPECTED
+    header = [
+        _("Community code"),
+        _("Community"),
+        _("Street"),
+        _("Points"),
+        _("Walking reach (m)"),
+        _("Service centre's name"),
+        _("Lacks within reach"),
+        *(str(Kind(kind).label) for kind in kinds),
+    ]
+    rows = []
+    for community in communities:
+        found = circles[community.pk]
+        within = {row.kind: row.within for row in found.rows}
+        rows.append(
+            [
+                community.code,
+                community.name,
+                community.street.name,
+                len(found.points),
+                found.radius_m,
+                found.centre.name if found.centre else "",
+                _lacks_text(found),
+                *(within.get(kind, 0) if found.centre else "" for kind in kinds),
+            ]
+        )
+    return table_response(
+        filename=_("life-circles.xlsx"),
+        title=_("15-minute life circles: points of each kind within reach of the community service centre"),
+        header=header,
+        rows=rows,
+    )
 
 
 @staff

@@ -392,3 +392,31 @@ def test_the_excel_template_imports_as_it_is(client, community_worker, community
     )
     assert response.status_code == 302
     assert list(PointOfInterest.objects.values_list("kind", "name")) == [(Kind.CLINIC, "示例药店")]
+
+
+def test_the_index_exports_each_communitys_reach_and_lacks_to_excel(client, street_staff, community, centre, geo):
+    import io
+
+    from openpyxl import load_workbook
+
+    point(community, Kind.CLINIC, "社区卫生服务站", east=300)
+    point(community, Kind.BANK, "远处的银行", east=2500)  # out of reach
+    point(geo.sibling_community, Kind.SCHOOL, "小学")  # no centre there
+    page = client_for(client, street_staff).get(reverse("neighbourhood:index")).content.decode()
+    assert reverse("neighbourhood:export") in page
+    response = client.get(reverse("neighbourhood:export"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    header, table = rows[1], {row[0]: row for row in rows[2:]}
+    assert set(table) == {geo.community.code, geo.sibling_community.code}  # the street's, not the other street's
+    own = dict(zip(header, table[geo.community.code], strict=True))
+    assert (own["服务中心名称"], own["步行范围（米）"], own["点位"]) == ("乐山小区社区服务中心", 1000, 3)
+    assert own["诊所药店"] == 1 and own["银行"] == 0
+    assert "银行" in own["范围内缺项"] and "诊所药店" not in own["范围内缺项"]
+    sibling = dict(zip(header, table[geo.sibling_community.code], strict=True))
+    assert sibling["范围内缺项"] == "无社区服务中心" and sibling["学校"] is None
+
+
+def test_the_export_is_for_the_life_circles_readers_only(client, volunteer):
+    client.force_login(volunteer)
+    assert client.get(reverse("neighbourhood:export")).status_code == 403
