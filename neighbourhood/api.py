@@ -49,18 +49,6 @@ class CircleSerializer(serializers.Serializer):
     points = PointSerializer(many=True)
 
 
-def _point(p) -> dict:
-    return {
-        "id": p.pk,
-        "kind": p.kind,
-        "name": p.name,
-        "address": p.address,
-        "hours": p.hours,
-        "lat": p.lat,
-        "lng": p.lng,
-    }
-
-
 @extend_schema(tags=[_("Life circle")])
 class CircleView(APIView):
     @extend_schema(
@@ -84,20 +72,16 @@ class CircleView(APIView):
         if community is None:
             raise exceptions.NotFound()
         found = circle.circle_of(community)
-        return Response(
-            {
-                "community": community.code,
-                "name": community.name,
-                "radius_m": found.radius_m,
-                "centre": _point(found.centre) if found.centre else None,
-                "kinds": [
-                    {"kind": r.kind, "within": r.within, "nearest_m": r.nearest_m, "lacking": r.lacking}
-                    for r in found.rows
-                ],
-                "lacks": [r.kind for r in found.lacks],
-                "points": [_point(p) for p in found.points],
-            }
-        )
+        data = {
+            "community": community.code,
+            "name": community.name,
+            "radius_m": found.radius_m,
+            "centre": found.centre,
+            "kinds": found.rows,
+            "lacks": [r.kind for r in found.lacks],
+            "points": found.points,
+        }
+        return Response(CircleSerializer(data).data)
 
 
 urlpatterns = [path("communities/<str:code>/circle/", CircleView.as_view(), name="api-circle")]

@@ -5,17 +5,16 @@ runs in real transactions; the threads start together at a barrier and close the
 database connections when done.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey
 from inspections import workflow
 from inspections.models import Finding, FindingEvent
+from tests.concurrency import run_together
 from tests.conftest import requires_postgres
 from tests.factories import FindingFactory
 from web.errors import Conflict
@@ -23,29 +22,6 @@ from web.errors import Conflict
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 Status = Finding.Status
-
-
-def run_together(*jobs) -> list:
-    """Run each job in its own thread, all released at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = job()
-        except Exception as exc:  # the test inspects what each thread met
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_two_verifiers_at_once_one_closes_it_the_other_gets_a_conflict(geo, category, street_staff, supervisor):

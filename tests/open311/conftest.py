@@ -12,6 +12,28 @@ V2 = "/open311/v2"
 POINT = {"lat": "36.655", "long": "116.995"}  # inside geo.cell
 
 
+#: A service request's fields, in the specification's order (GeoReport v2, GET requests).
+REQUEST = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
+
+
 @pytest.fixture
 def open311_key(geo):
     """A key of the district's residents' app: its reports are citizen snapshots (随手拍)."""

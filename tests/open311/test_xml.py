@@ -6,27 +6,7 @@ import xml.dom.minidom
 import pytest
 
 from inspections.models import FindingEvent
-from tests.open311.conftest import V2, file
-
-REQUEST = [
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-]
+from tests.open311.conftest import REQUEST, V2, file
 
 #: The specification's documents: an element → its children in order; ``[name]`` is a list of ``name``.
 SPEC = {

@@ -1,12 +1,11 @@
 """/api/v1/surveys/: scope (404), roles (403), validation (400), idempotent responses."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from surveys.models import Answer, Response
+from tests.concurrency import run_together
 from tests.conftest import requires_postgres
 from tests.surveys.conftest import answers, respond
 from volunteers.models import Activity, Attendance
@@ -208,22 +207,13 @@ def test_two_requests_with_the_same_client_id_at_once_save_one_response(survey, 
     from django.test import Client
 
     sent = body(survey, geo.cell)
-    codes, barrier = [], threading.Barrier(2)
 
     def send():
-        try:
-            client = Client()
-            client.force_login(community_worker)
-            barrier.wait()
-            codes.append(post(client, survey, sent).status_code)
-        finally:
-            connection.close()
+        client = Client()
+        client.force_login(community_worker)
+        return post(client, survey, sent).status_code
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    codes = run_together(send, send)
     assert sorted(codes) == [200, 201]
     assert Response.objects.filter(client_id=sent["client_id"]).count() == 1
 

@@ -4,14 +4,13 @@ PostgreSQL only (SQLite serialises whole transactions, so there is no race to sh
 start together at a barrier and close their own database connections when done.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from accounts.models import Role
 from notifications.models import Notification
+from tests.concurrency import run_together
 from tests.conftest import requires_postgres
 from tests.factories import ActivityFactory, VolunteerFactory, person
 from volunteers import signups
@@ -21,29 +20,6 @@ from web.errors import Conflict
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 Status = SignUp.Status
-
-
-def run_together(*jobs) -> list:
-    """Run each job in its own thread, all released at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=20)
-            results[index] = job()
-        except Exception as exc:  # the test inspects what each thread met
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def crowd(serving, n: int) -> list:
