@@ -10,43 +10,11 @@
  */
 (function () {
   "use strict";
+  var maps = window.ccMaps, readData = maps.readData, text = maps.text;
 
-  function readData(el) {
-    var holder = document.getElementById(el.dataset.source);
-    if (!holder) { return null; }
-    try { return JSON.parse(holder.textContent); } catch (e) { return null; }
-  }
-
-  function text(value) {
-    var span = document.createElement("span");
-    span.textContent = value == null ? "" : String(value);
-    return span.innerHTML;
-  }
-
-  function gcj(data) { return data.crs === "GCJ02" && window.gcoord; }
-
-  function toDisplay(lat, lng, data) {
-    if (gcj(data)) {
-      var p = window.gcoord.transform([lng, lat], window.gcoord.WGS84, window.gcoord.GCJ02);
-      return [p[1], p[0]];
-    }
-    return [lat, lng];
-  }
-
-  function fromDisplay(lat, lng, data) {
-    if (gcj(data)) {
-      var p = window.gcoord.transform([lng, lat], window.gcoord.GCJ02, window.gcoord.WGS84);
-      return [p[1], p[0]];
-    }
-    return [lat, lng];
-  }
-
-  function shapeToDisplay(geometry, data) {
-    if (gcj(data)) {
-      return window.gcoord.transform(JSON.parse(JSON.stringify(geometry)), window.gcoord.WGS84, window.gcoord.GCJ02);
-    }
-    return geometry;
-  }
+  function toDisplay(lat, lng, data) { return maps.toDisplay(lat, lng, data.crs); }
+  function fromDisplay(lat, lng, data) { return maps.fromDisplay(lat, lng, data.crs); }
+  function shapeToDisplay(geometry, data) { return maps.shapeToDisplay(geometry, data.crs); }
 
   function draw(el, data) {
     var map = L.map(el, { attributionControl: false, zoomSnap: 0.5, tap: true });

@@ -7,18 +7,7 @@
  */
 (function () {
   "use strict";
-
-  function read(id) {
-    var holder = document.getElementById(id);
-    if (!holder) { return null; }
-    try { return JSON.parse(holder.textContent); } catch (e) { return null; }
-  }
-
-  function text(value) {
-    var span = document.createElement("span");
-    span.textContent = value == null ? "" : String(value);
-    return span.innerHTML;
-  }
+  var maps = window.ccMaps, read = maps.read, text = maps.text;
 
   var COLOURS = ["#c8102e", "#0b57d0", "#1a7f37", "#9a6700", "#6e40c9", "#953800", "#57606a", "#0550ae"];
 
@@ -88,31 +77,20 @@
     window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
-  function toDisplay(geometry, crs) {
-    // Our shapes are WGS-84; GCJ-02 tiles need them shifted (gcoord handles GeoJSON whole).
-    if (crs === "GCJ02" && window.gcoord) {
-      return window.gcoord.transform(JSON.parse(JSON.stringify(geometry)), window.gcoord.WGS84, window.gcoord.GCJ02);
-    }
-    return geometry;
-  }
-
   function setupMap() {
     var el = document.querySelector(".dash-map");
     var data = read("dashboard-map");
     if (!el || !data || !window.L) { return; }
     var map = L.map(el, { attributionControl: false, zoomSnap: 0.5 });
     var centre = data.center;
-    if (data.crs === "GCJ02" && window.gcoord) {
-      var shifted = window.gcoord.transform([centre[1], centre[0]], window.gcoord.WGS84, window.gcoord.GCJ02);
-      centre = [shifted[1], shifted[0]];
-    }
+    centre = maps.toDisplay(centre[0], centre[1], data.crs);
     map.setView(centre, 13);
     if (data.tiles) { L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map); }
     var all = L.featureGroup().addTo(map);
     (data.cells || []).forEach(function (cell) {
       if (!cell.boundary) { return; }
       var fill = cell.overdue ? "#fa5252" : (cell.open ? "#ffc078" : "#e6f4ea");
-      var layer = L.geoJSON(toDisplay(cell.boundary, data.crs), {
+      var layer = L.geoJSON(maps.shapeToDisplay(cell.boundary, data.crs), {
         style: { color: "#57606a", weight: 1, fillColor: fill, fillOpacity: cell.open ? 0.65 : 0.35, className: "grid-cell" }
       });
       layer.bindTooltip(text(cell.name) + " · " + text(data.text.open) + " " + cell.open + " · " + text(data.text.overdue) + " " + cell.overdue);
@@ -122,7 +100,7 @@
       layer.addTo(all);
     });
     (data.streets || []).forEach(function (street) {
-      L.geoJSON(toDisplay(street.boundary, data.crs), {
+      L.geoJSON(maps.shapeToDisplay(street.boundary, data.crs), {
         style: { color: "#c8102e", weight: 2, fill: false, interactive: false, className: "street-outline" }
       }).addTo(map);
     });

@@ -9,24 +9,13 @@
  */
 (function () {
   "use strict";
-
-  function readData(el) {
-    var holder = document.getElementById(el.dataset.source);
-    if (!holder) { return null; }
-    try { return JSON.parse(holder.textContent); } catch (e) { return null; }
-  }
+  var readData = window.ccMaps.readData, text = window.ccMaps.text;
 
   function baseMap(el, data) {
     var map = L.map(el, { attributionControl: false, zoomSnap: 0.5 });
     map.setView(data.center || [36.651, 116.992], 13);
     if (data.tiles) { L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map); }
     return map;
-  }
-
-  function text(value) {
-    var span = document.createElement("span");
-    span.textContent = value == null ? "" : String(value);
-    return span.innerHTML;
   }
 
   function setupFinding(el) {

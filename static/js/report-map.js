@@ -6,14 +6,9 @@
  */
 (function () {
   "use strict";
+  var text = window.ccMaps.text;
 
   function round(value) { return Math.round(value * 1e7) / 1e7; }
-
-  function text(value) {
-    var span = document.createElement("span");
-    span.textContent = value == null ? "" : String(value);
-    return span.innerHTML;
-  }
 
   function setup(el) {
     var holder = document.getElementById(el.dataset.source);

@@ -71,6 +71,7 @@ def test_a_leader_reads_the_dashboard_and_opens_a_streets_overdue_list(page, liv
     expect(page.locator("[data-chart=series][data-ready=true] svg")).to_have_count(1)
     expect(page.locator(".dash-map[data-ready=true]")).to_have_count(1)
     expect(page.locator(".dash-map path.grid-cell")).to_have_count(3)
+    expect(page.locator(".dash-map .leaflet-control-zoom-in")).to_have_attribute("title", "放大")
     expect(page.locator(".dash-map path.street-outline")).to_have_count(0)  # test streets have no outline
 
     page.locator(f"#streets tr[data-code='{geo.street.code}'] a.overdue-now").click()

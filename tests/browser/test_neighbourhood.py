@@ -66,6 +66,8 @@ def test_a_community_worker_and_a_resident_see_the_circle_on_a_phone(
     expect(page.locator(".circle-map[data-ready=true]")).to_have_count(1)
     expect(page.locator(".circle-map path.circle-boundary")).to_have_count(1)
     expect(page.locator(".circle-map path.circle-reach")).to_have_count(1)
+    # Leaflet speaks the page's language here as on the findings' maps (static/js/maps.js).
+    expect(page.locator(".circle-map .leaflet-control-zoom-in")).to_have_attribute("title", "放大")
     expect(page.locator(".circle-map path.circle-point")).to_have_count(3)
     # The bank is 1,400 m away: the table says the circle lacks one, and offers the way out.
     bank = page.locator("table.lacks tr[data-kind=bank]")
