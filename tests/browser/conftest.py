@@ -113,7 +113,7 @@ def login() -> Callable:
         page.goto(f"{live_server.url}/accounts/login/")
         page.locator("input[name=username]").fill(username)
         page.locator("input[name=password]").fill(password)
-        page.locator("form:has(input[name=password]) button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("form:has(input[name=password]) button[type=submit]").click()
 
     return _login

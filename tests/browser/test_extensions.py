@@ -32,8 +32,8 @@ def test_community_worker_asks_on_a_phone_and_street_staff_approve(
     phone_page.locator("details.action-panel:has(form[action$='/request-extension/']) summary").click()
     form.locator("input[name=until]").fill(until.strftime("%Y-%m-%dT%H:%M"))
     form.locator("textarea[name=reason]").fill("大件垃圾需联系环卫车辆，今日无法清运")
-    form.locator("button[type=submit]").click()
-    phone_page.wait_for_load_state()
+    with phone_page.expect_navigation():
+        form.locator("button[type=submit]").click()
     assert phone_page.locator(".extension-pending").is_visible()
     assert Extension.objects.get().state == Extension.State.PENDING
 
@@ -43,13 +43,13 @@ def test_community_worker_asks_on_a_phone_and_street_staff_approve(
     try:
         login(page, live_server, "street_staff", PASSWORD)
         page.goto(f"{live_server.url}/findings/extensions/")
-        page.locator(f"a:text('{finding.code}')").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"a:text('{finding.code}')").click()
         form = page.locator("form.action-form[action$='/decide-extension/']")
         form.locator("input[value=approve]").check()
         form.locator("textarea[name=note]").fill("同意延期")
-        form.locator("button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
 
         finding.refresh_from_db()
         assert timezone.localtime(finding.deadline_at) == until

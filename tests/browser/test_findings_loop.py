@@ -18,8 +18,8 @@ def jpeg(name: str) -> dict:
 
 def act(page, action: str) -> None:
     """Submit the action form whose URL ends with ``/<action>/`` and wait for the next page."""
-    page.locator(f"form.action-form[action$='/{action}/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"form.action-form[action$='/{action}/'] button[type=submit]").click()
 
 
 def test_grid_worker_reports_community_fixes_street_verifies(

@@ -19,8 +19,8 @@ def test_a_volunteer_fills_in_offline_and_the_response_is_sent_once_when_back_on
     page = phone_page
     login(page, live_server, "volunteer", PASSWORD)
     page.goto(f"{live_server.url}/surveys/")
-    page.locator(f"li[data-round='{survey.round.pk}'] a.fill-link").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"li[data-round='{survey.round.pk}'] a.fill-link").click()
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

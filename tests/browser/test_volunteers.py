@@ -33,10 +33,10 @@ def test_a_volunteer_signs_up_on_a_phone_is_checked_in_and_out_and_sees_the_hour
     with time_machine.travel(start - timedelta(days=1)):
         login(phone_page, live_server, "volunteer", PASSWORD)
         phone_page.goto(f"{live_server.url}/volunteers/")
-        phone_page.locator(f"a.activity-card[href='/volunteers/activities/{activity.pk}/']").first.click()
-        phone_page.wait_for_load_state()
-        phone_page.locator("form[action$='/signup/'] button[type=submit]").click()
-        phone_page.wait_for_load_state()
+        with phone_page.expect_navigation():
+            phone_page.locator(f"a.activity-card[href='/volunteers/activities/{activity.pk}/']").first.click()
+        with phone_page.expect_navigation():
+            phone_page.locator("form[action$='/signup/'] button[type=submit]").click()
         signup = SignUp.objects.get(activity=activity, volunteer=member)
         assert signup.status == SignUp.Status.CONFIRMED
         assert phone_page.locator(".badge.signup-confirmed").count() == 1
@@ -45,15 +45,15 @@ def test_a_volunteer_signs_up_on_a_phone_is_checked_in_and_out_and_sees_the_hour
     with time_machine.travel(start + timedelta(minutes=1)):
         login(page, live_server, "community_worker", PASSWORD)
         page.goto(f"{live_server.url}/volunteers/activities/{activity.pk}/")
-        page.locator(f"tr[data-signup='{signup.pk}'] button[value=checkin]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"tr[data-signup='{signup.pk}'] button[value=checkin]").click()
         assert Attendance.objects.filter(signup=signup, checked_out_at__isnull=True).exists()
 
     # ... and at the end, out.
     with time_machine.travel(start + timedelta(hours=2, minutes=5)):
         page.goto(f"{live_server.url}/volunteers/activities/{activity.pk}/")
-        page.locator(f"tr[data-signup='{signup.pk}'] button[value=checkout]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"tr[data-signup='{signup.pk}'] button[value=checkout]").click()
     hours = Attendance.objects.get(signup=signup).hours
     assert hours > 1
 
@@ -61,8 +61,8 @@ def test_a_volunteer_signs_up_on_a_phone_is_checked_in_and_out_and_sees_the_hour
     with time_machine.travel(start + timedelta(hours=3)):
         phone_page.goto(f"{live_server.url}/volunteers/me/hours/")
         assert phone_page.locator(".my-hours").inner_text().strip() == shown(hours)
-        phone_page.locator("form[action$='/certificates/issue/'] button[type=submit]").click()
-        phone_page.wait_for_load_state()
+        with phone_page.expect_navigation():
+            phone_page.locator("form[action$='/certificates/issue/'] button[type=submit]").click()
         certificate = Certificate.objects.get(volunteer=member)
         assert certificate.hours == hours
         assert shown(hours) in phone_page.locator(".cert-hours").inner_text()
